@@ -1,0 +1,62 @@
+# One command per verb, the same for people and CI.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint typecheck layers bench contact-sheet openapi clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "looksmith needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	@$(BIN)/looksmith migrate
+	@KEY=$$($(BIN)/looksmith keys default | tail -n 1); \
+	echo ""; \
+	echo "looksmith on http://$(HOST):$(PORT)   (state in $${LOOKSMITH_DATA_DIR:-./var})"; \
+	echo "API key: $$KEY"; \
+	echo ""; \
+	echo "Generate photos:"; \
+	echo "  curl -s -X POST http://$(HOST):$(PORT)/v2/photo_avatar/photo/generate -H 'x-api-key: '$$KEY -H 'content-type: application/json' -d '{\"name\": \"Ada\", \"age\": \"Young Adult\", \"gender\": \"Woman\", \"ethnicity\": \"East Asian\", \"orientation\": \"square\", \"pose\": \"half_body\", \"style\": \"Realistic\", \"appearance\": \"red hoodie, glasses\"}'"; \
+	echo "Then poll:"; \
+	echo "  curl -s http://$(HOST):$(PORT)/v2/photo_avatar/generation/<generation_id> -H 'x-api-key: '$$KEY"; \
+	echo ""
+	@exec $(BIN)/looksmith serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+layers: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
+check: lint typecheck layers test
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+contact-sheet: $(VENV)/.installed
+	$(BIN)/looksmith contact-sheet --out docs/contact-sheet.png
+
+openapi: $(VENV)/.installed
+	$(BIN)/python -m looksmith.api.openapi > openapi.json
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

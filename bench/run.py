@@ -1,0 +1,25 @@
+"""``make bench``: every benchmark, each printing ratios measured side by side in this run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_render  # noqa: E402
+import bench_status  # noqa: E402
+
+
+def main() -> None:
+    """Run and print (a), (b) and (c)."""
+    status = bench_status.run()
+    render = bench_render.run()
+    bench_status.report(status)
+    print("(b) procedural render vs JPEG encode, 1024x1024")
+    for name, value in render.items():
+        print(f"    {name}: {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()

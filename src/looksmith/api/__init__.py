@@ -1,0 +1,1 @@
+"""The HTTP transport: HeyGen-compatible routes over the services."""

@@ -1,0 +1,43 @@
+"""``create_app``: builds the FastAPI application around a container."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from looksmith import __version__
+from looksmith.api.errors import install_error_handlers
+from looksmith.api.middleware import RequestIdMiddleware
+from looksmith.api.routes import health, images, photo_avatar
+from looksmith.config import Settings
+from looksmith.container import Container, build_container
+
+
+def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+    """The app; its workers start with the app's lifespan and stop with it."""
+    wired = container or build_container(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        wired.start()
+        try:
+            yield
+        finally:
+            wired.stop()
+
+    app = FastAPI(
+        title="looksmith",
+        version=__version__,
+        description="Self-hosted, drop-in server for HeyGen's Photo Avatar v2 API.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.container = wired
+    install_error_handlers(app, settings.error_format)
+    app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
+    for module in (photo_avatar, images, health):
+        app.include_router(module.router)
+    return app

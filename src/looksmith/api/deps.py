@@ -1,0 +1,45 @@
+"""Request dependencies: the container's services and the caller's tenant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from looksmith.container import Container
+from looksmith.services.generations import GenerationService
+from looksmith.services.images import ImageService
+
+_api_key_header = APIKeyHeader(name="x-api-key", auto_error=False)
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def _generations(request: Request) -> GenerationService:
+    return _container(request).generations
+
+
+def _images(request: Request) -> ImageService:
+    return _container(request).images
+
+
+async def _current_tenant(
+    request: Request,
+    api_key: Annotated[str | None, Security(_api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> str:
+    # One indexed lookup by key hash; it runs on the event loop, which is cheaper than a thread
+    # hop for a query this small.
+    key = api_key or (bearer.credentials if bearer else None)
+    return _container(request).keys.authenticate(key=key)
+
+
+ContainerDep = Annotated[Container, Depends(_container)]
+Generations = Annotated[GenerationService, Depends(_generations)]
+Images = Annotated[ImageService, Depends(_images)]
+CurrentTenant = Annotated[str, Depends(_current_tenant)]

@@ -1,0 +1,108 @@
+"""Maps every error to the wire envelope, in this one place."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from looksmith.api.schemas import ENUM_FIELDS
+from looksmith.config import ErrorFormat
+from looksmith.errors import (
+    InvalidParameter,
+    LooksmithError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+
+_BY_STATUS: dict[int, type[LooksmithError]] = {
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+}
+
+
+def error_body(error: LooksmithError, error_format: ErrorFormat) -> bytes:
+    """The encoded envelope for ``error`` in the configured form."""
+    if error_format is ErrorFormat.OBJECT:
+        detail: dict[str, Any] = {"code": error.code, "message": error.message}
+        if error.param is not None:
+            detail["param"] = error.param
+        body: dict[str, Any] = {"error": detail, "data": None}
+    else:
+        body = {"error": error.message, "code": error.code, "data": None}
+    return json.dumps(body).encode()
+
+
+def error_response(
+    error: LooksmithError, error_format: ErrorFormat, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON response carrying ``error``."""
+    return Response(
+        content=error_body(error, error_format),
+        status_code=error.status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def validation_error(errors: Sequence[Any]) -> InvalidParameter:
+    """The first validation problem, as a 400 naming the field and the reason."""
+    first = errors[0] if errors else {"loc": ("body",), "type": "invalid"}
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    # A JSON syntax error's location is a character offset, not a field.
+    param = "body" if first.get("type") == "json_invalid" else ".".join(loc) or "body"
+    return InvalidParameter(param, _reason(param, first))
+
+
+def _reason(param: str, error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "json_invalid":
+        return "is not valid JSON"
+    if kind in ("model_attributes_type", "dict_type"):
+        return "must be a JSON object"
+    if kind == "string_type":
+        return "must be a string"
+    if kind == "enum" and param in ENUM_FIELDS:
+        allowed = ", ".join(member.value for member in ENUM_FIELDS[param])
+        return f"must be one of: {allowed} (case-sensitive)"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"at least {ctx.get('min_length')} character(s)"
+    return str(error.get("msg", "is invalid"))
+
+
+def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
+    """Route every framework and service error through ``error_response``."""
+
+    async def on_service_error(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LooksmithError)
+        return error_response(exc, error_format)
+
+    async def on_validation_error(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(validation_error(exc.errors()), error_format)
+
+    async def on_http_error(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        error_type = _BY_STATUS.get(exc.status_code)
+        error = error_type() if error_type else LooksmithError(str(exc.detail))
+        if error_type is None:
+            error.status = exc.status_code
+        return error_response(error, error_format, headers=dict(exc.headers or {}))
+
+    app.add_exception_handler(LooksmithError, on_service_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)

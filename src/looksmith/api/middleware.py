@@ -1,0 +1,73 @@
+"""Pure ASGI middleware: a request id on every response, and a JSON 500 for any bug."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from looksmith.api.errors import error_body
+from looksmith.config import ErrorFormat
+from looksmith.errors import LooksmithError
+
+log = logging.getLogger(__name__)
+
+_GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class RequestIdMiddleware:
+    """Adds ``X-Request-Id``; turns an escaped exception into a generic JSON 500."""
+
+    def __init__(self, app: ASGIApp, *, error_format: ErrorFormat) -> None:
+        self._app = app
+        self._error_format = error_format
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request; other scopes pass straight through."""
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        header = (b"x-request-id", request_id.encode())
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        try:
+            await self._app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error in request %s", request_id)
+            if started:
+                raise
+            await self._send_internal_error(send_with_id, request_id)
+
+    async def _send_internal_error(self, send: Send, request_id: str) -> None:
+        error = LooksmithError(f"Internal error; quote request id {request_id}")
+        body = error_body(error, self._error_format)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if _GOOD_REQUEST_ID.fullmatch(text) else None
+    return None

@@ -1,0 +1,148 @@
+"""Wire schemas with HeyGen's field names, kept apart from the domain by explicit mappers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from looksmith.domain.models import Generation, GenerationStatus
+from looksmith.domain.specs import (
+    APPEARANCE_MAX_LENGTH,
+    Age,
+    Ethnicity,
+    Gender,
+    Orientation,
+    PhotoSpec,
+    Pose,
+    Style,
+)
+from looksmith.services.generations import NAME_MAX_LENGTH, GenerationRequest
+
+ENUM_FIELDS: dict[str, type[StrEnum]] = {
+    "age": Age,
+    "gender": Gender,
+    "ethnicity": Ethnicity,
+    "orientation": Orientation,
+    "pose": Pose,
+    "style": Style,
+}
+
+
+class GeneratePhotoRequest(BaseModel):
+    """Body of ``POST /v2/photo_avatar/photo/generate``; unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, description="Display name.")
+    age: Age
+    gender: Gender
+    ethnicity: Ethnicity
+    orientation: Orientation
+    pose: Pose
+    style: Style
+    appearance: str = Field(
+        min_length=1, max_length=APPEARANCE_MAX_LENGTH, description="Free-text description."
+    )
+    callback_url: str | None = Field(default=None, description="Stored; delivery comes later.")
+    callback_id: str | None = Field(default=None, description="Your tracking id, stored.")
+
+    def to_request(self) -> GenerationRequest:
+        """The service's view of this body."""
+        spec = PhotoSpec(
+            age=self.age,
+            gender=self.gender,
+            ethnicity=self.ethnicity,
+            orientation=self.orientation,
+            pose=self.pose,
+            style=self.style,
+            appearance=self.appearance,
+        )
+        return GenerationRequest(
+            name=self.name,
+            spec=spec,
+            callback_url=self.callback_url,
+            callback_id=self.callback_id,
+        )
+
+
+class GenerationIdData(BaseModel):
+    """The id of an accepted generation."""
+
+    generation_id: str
+
+
+class GenerateResponse(BaseModel):
+    """Answer to a generate request."""
+
+    error: None = None
+    data: GenerationIdData
+
+
+WireGenerationStatus = Literal["in_progress", "success", "failed"]
+
+
+class GenerationStatusData(BaseModel):
+    """Exactly the seed document's fields."""
+
+    id: str
+    status: WireGenerationStatus
+    msg: str | None
+    image_url_list: list[str] | None
+    image_key_list: list[str] | None
+
+
+class GenerationStatusResponse(BaseModel):
+    """Answer to a generation status request."""
+
+    error: None = None
+    data: GenerationStatusData
+
+
+class ErrorDetail(BaseModel):
+    """The object form of an error, as live HeyGen sent it."""
+
+    code: str
+    message: str
+    param: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """An error: a string with a machine ``code`` by default, or the object form by setting."""
+
+    error: str | ErrorDetail
+    code: str | None = None
+    data: None = None
+
+
+class HealthResponse(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool] = Field(default_factory=dict)
+
+
+def wire_status(status: GenerationStatus) -> WireGenerationStatus:
+    """Queued and rendering both read as ``in_progress`` on the wire."""
+    if status is GenerationStatus.SUCCESS:
+        return "success"
+    if status is GenerationStatus.FAILED:
+        return "failed"
+    return "in_progress"
+
+
+def generation_status_body(
+    generation: Generation, keys: list[str] | None, urls: list[str] | None
+) -> dict[str, object]:
+    """The status envelope of a generation, as a plain dict ready to encode."""
+    return {
+        "error": None,
+        "data": {
+            "id": generation.id,
+            "status": wire_status(generation.status),
+            "msg": generation.message,
+            "image_url_list": urls,
+            "image_key_list": keys,
+        },
+    }

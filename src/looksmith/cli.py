@@ -1,0 +1,155 @@
+"""The operator's command line: serve, migrate, keys, contact-sheet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from looksmith.clock import SystemClock
+from looksmith.config import Settings
+from looksmith.db.engine import build_engine
+from looksmith.db.migrate import upgrade
+from looksmith.db.repositories import SqlTenantRepository
+from looksmith.errors import LooksmithError
+from looksmith.services.keys import KeyService
+
+DEFAULT_KEY_FILE = "default-api-key"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    handler: Callable[[Settings, argparse.Namespace], int] = args.handler
+    try:
+        return handler(settings, args)
+    except LooksmithError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="looksmith", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate, then serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        handler=_migrate
+    )
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create = keys.add_parser("create", help="create a tenant with one key; prints the key last")
+    create.add_argument("--name", required=True)
+    create.set_defaults(handler=_keys_create)
+    keys.add_parser("list", help="list keys by prefix").set_defaults(handler=_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke the keys starting with KEY_PREFIX")
+    revoke.add_argument("prefix", metavar="KEY_PREFIX")
+    revoke.set_defaults(handler=_keys_revoke)
+    default = keys.add_parser(
+        "default", help="print the local default key, creating it if needed (for make run)"
+    )
+    default.set_defaults(handler=_keys_default)
+
+    sheet = commands.add_parser("contact-sheet", help="render the styles x poses contact sheet")
+    sheet.add_argument("--out", type=Path, default=Path("docs/contact-sheet.png"))
+    sheet.set_defaults(handler=_contact_sheet)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from looksmith.api.app import create_app
+    from looksmith.container import build_container
+
+    upgrade(settings.sqlalchemy_url)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    container = build_container(settings, default_base_url=f"http://{shown_host}:{args.port}")
+    app = create_app(settings, container=container)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=args.access_log,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    upgrade(settings.sqlalchemy_url)
+    print("database is up to date")
+    return 0
+
+
+def _key_service(settings: Settings) -> KeyService:
+    upgrade(settings.sqlalchemy_url)
+    return KeyService(
+        tenants=SqlTenantRepository(build_engine(settings.sqlalchemy_url)), clock=SystemClock()
+    )
+
+
+def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
+    created = _key_service(settings).create_tenant(name=args.name)
+    print(f"created tenant {created.tenant.name!r} ({created.tenant.id})")
+    print("store this key now; it is not shown again:")
+    print(created.key)
+    return 0
+
+
+def _keys_list(settings: Settings, _: argparse.Namespace) -> int:
+    rows = _key_service(settings).list_keys()
+    print(f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} REVOKED")
+    for record, tenant in rows:
+        revoked = _when(record.revoked_at) if record.revoked_at else "-"
+        print(
+            f"{record.prefix:<12} {tenant.name[:24]:<24} {_when(record.created_at):<20} {revoked}"
+        )
+    return 0
+
+
+def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    count = _key_service(settings).revoke(prefix=args.prefix)
+    print(f"revoked {count} key(s)")
+    return 0 if count else 1
+
+
+def _keys_default(settings: Settings, _: argparse.Namespace) -> int:
+    # Keys are stored hashed, so the local convenience key is also kept in plain text, in the
+    # data folder, readable by its owner only.
+    service = _key_service(settings)
+    path = settings.data_dir / DEFAULT_KEY_FILE
+    key = path.read_text().strip() if path.exists() else ""
+    try:
+        service.authenticate(key=key)
+    except LooksmithError:
+        key = service.create_tenant(name="default").key
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+    print(key)
+    return 0
+
+
+def _contact_sheet(_: Settings, args: argparse.Namespace) -> int:
+    from looksmith.engines.procedural import ProceduralEngine
+    from looksmith.engines.procedural.contact_sheet import contact_sheet
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(contact_sheet(ProceduralEngine()))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")

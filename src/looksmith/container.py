@@ -1,0 +1,96 @@
+"""The one composition root: builds every adapter from ``Settings`` and wires the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from looksmith.clock import SystemClock
+from looksmith.config import Settings
+from looksmith.db.engine import build_engine
+from looksmith.db.jobs import SqlJobStore
+from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
+from looksmith.domain.models import JobKind
+from looksmith.engines.registry import build_image_engine
+from looksmith.ports import Clock, ImageEngine, JobHandler
+from looksmith.queue.inprocess import InProcessWorkerPool
+from looksmith.queue.runner import JobRunner
+from looksmith.services.generations import GenerationService
+from looksmith.services.images import ImageService
+from looksmith.services.keys import KeyService
+from looksmith.storage.local import LocalBlobStore
+from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """The wired services and the resources whose life the app manages."""
+
+    settings: Settings
+    database: Engine
+    keys: KeyService
+    generations: GenerationService
+    images: ImageService
+    workers: InProcessWorkerPool
+
+    def start(self) -> None:
+        """Start the workers (the schema must already be migrated)."""
+        self.workers.start()
+
+    def stop(self) -> None:
+        """Stop the workers and close database connections."""
+        self.workers.stop()
+        self.database.dispose()
+
+
+def build_container(
+    settings: Settings,
+    *,
+    default_base_url: str = "http://127.0.0.1:8000",
+    clock: Clock | None = None,
+    image_engine: ImageEngine | None = None,
+) -> Container:
+    """Build every adapter named by ``settings``; nothing starts running yet."""
+    clock = clock or SystemClock()
+    database = build_engine(settings.sqlalchemy_url)
+    generation_repo = SqlGenerationRepository(database)
+    blobs = LocalBlobStore(settings.blob_dir)
+    signer = HmacUrlSigner(
+        secret=load_or_create_secret(settings.secret_file),
+        base_url=settings.public_base_url or default_base_url,
+    )
+    jobs = SqlJobStore(database)
+    handlers: dict[JobKind, JobHandler] = {}
+    runner = JobRunner(
+        jobs=jobs, handlers=handlers, clock=clock, max_attempts=settings.job_max_attempts
+    )
+    workers = InProcessWorkerPool(
+        jobs=jobs,
+        runner=runner,
+        clock=clock,
+        size=settings.workers,
+        lease_seconds=settings.job_lease_seconds,
+    )
+    generations = GenerationService(
+        generations=generation_repo,
+        blobs=blobs,
+        engine=image_engine or build_image_engine(settings.engine),
+        queue=workers,
+        clock=clock,
+    )
+    handlers[JobKind.RENDER_GENERATION] = generations
+    return Container(
+        settings=settings,
+        database=database,
+        keys=KeyService(tenants=SqlTenantRepository(database), clock=clock),
+        generations=generations,
+        images=ImageService(
+            images=generation_repo,
+            blobs=blobs,
+            signer=signer,
+            clock=clock,
+            url_ttl_seconds=settings.image_url_ttl_seconds,
+        ),
+        workers=workers,
+    )

@@ -1,0 +1,1 @@
+"""SQL adapters: tables, repositories, migrations."""

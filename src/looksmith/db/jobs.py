@@ -1,0 +1,84 @@
+"""Durable, leased jobs in SQL: the source of truth that every worker pool takes work from."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, or_, select, update
+
+from looksmith.db.tables import jobs
+from looksmith.domain.models import Job, JobKind, JobState
+
+
+class SqlJobStore:
+    """Claims jobs with one atomic statement, so concurrent workers never share a job."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def claim(self, *, now: float, lease_seconds: float) -> Job | None:
+        """Lease the oldest claimable job; a running job whose lease ran out is claimable."""
+        claimable = or_(
+            jobs.c.state == JobState.QUEUED.value,
+            (jobs.c.state == JobState.RUNNING.value) & (jobs.c.lease_until < now),
+        )
+        oldest = select(jobs.c.id).where(claimable).order_by(jobs.c.id).limit(1)
+        if self._engine.dialect.name == "postgresql":
+            oldest = oldest.with_for_update(skip_locked=True)
+        query = (
+            update(jobs)
+            .where(jobs.c.id == oldest.scalar_subquery(), claimable)
+            .values(
+                state=JobState.RUNNING.value,
+                attempts=jobs.c.attempts + 1,
+                lease_until=now + lease_seconds,
+                updated_at=now,
+            )
+            .returning(jobs.c.id, jobs.c.kind, jobs.c.target_id, jobs.c.attempts)
+        )
+        with self._engine.begin() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Job(
+            id=row.id, kind=JobKind(row.kind), target_id=row.target_id, attempts=row.attempts
+        )
+
+    def heartbeat(self, job_id: int, *, now: float, lease_seconds: float) -> None:
+        """Push the lease forward while the job is still running."""
+        self._update(job_id, JobState.RUNNING, lease_until=now + lease_seconds, updated_at=now)
+
+    def finish(self, job_id: int, *, failed: bool, error: str | None, now: float) -> None:
+        """Close the job for good."""
+        state = JobState.FAILED if failed else JobState.DONE
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(state=state.value, lease_until=None, last_error=error, updated_at=now)
+            )
+
+    def release(self, job_id: int, *, error: str, now: float) -> None:
+        """Return a running job to the queue."""
+        self._update(
+            job_id,
+            JobState.RUNNING,
+            state=JobState.QUEUED.value,
+            lease_until=None,
+            last_error=error,
+            updated_at=now,
+        )
+
+    def requeue_running(self, *, now: float) -> int:
+        """Return every running job to the queue."""
+        query = (
+            update(jobs)
+            .where(jobs.c.state == JobState.RUNNING.value)
+            .values(state=JobState.QUEUED.value, lease_until=None, updated_at=now)
+        )
+        with self._engine.begin() as conn:
+            return conn.execute(query).rowcount
+
+    def _update(self, job_id: int, only_if: JobState, **values: object) -> None:
+        query = update(jobs).where(jobs.c.id == job_id, jobs.c.state == only_if.value)
+        query = query.values(**values)
+        with self._engine.begin() as conn:
+            conn.execute(query)

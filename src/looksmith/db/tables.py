@@ -1,0 +1,88 @@
+"""The schema, as SQLAlchemy Core tables; Alembic migrations create it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+)
+
+generations = Table(
+    "generations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("age", String(32), nullable=False),
+    Column("gender", String(32), nullable=False),
+    Column("ethnicity", String(32), nullable=False),
+    Column("orientation", String(16), nullable=False),
+    Column("pose", String(16), nullable=False),
+    Column("style", String(16), nullable=False),
+    Column("appearance", Text, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("message", Text, nullable=True),
+    # Image ids in display order, space separated: the status read stays one primary-key lookup.
+    Column("image_ids", Text, nullable=False, default=""),
+    Column("callback_url", Text, nullable=True),
+    Column("callback_id", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("generation_id", String(32), ForeignKey("generations.id"), nullable=True, index=True),
+    Column("content_type", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("etag", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(64), nullable=False),
+    Column("target_id", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_until", Float, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_jobs_state_lease", "state", "lease_until"),
+    Index("ix_jobs_target", "target_id"),
+)

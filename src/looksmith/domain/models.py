@@ -1,0 +1,166 @@
+"""Plain data and state machines: ids, statuses and the objects the services pass around."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from looksmith.domain.specs import PhotoSpec
+
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+_IMAGE_KEY = re.compile(r"image/([0-9a-f]{32})/original(?:\.(?:jpg|jpeg|png|webp))?")
+
+
+def new_id() -> str:
+    """A fresh object id: 32 lowercase hex characters."""
+    return uuid.uuid4().hex
+
+
+def derived_id(parent_id: str, index: int) -> str:
+    """A stable id derived from a parent id, so a rerun produces the same ids again."""
+    return hashlib.sha256(f"{parent_id}/{index}".encode()).hexdigest()[:32]
+
+
+def is_hex_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an object id."""
+    return _HEX_ID.fullmatch(value) is not None
+
+
+def image_key(image_id: str) -> str:
+    """The wire key of an image: ``image/<id>/original``."""
+    return f"image/{image_id}/original"
+
+
+def image_id_from_key(key: str) -> str | None:
+    """The image id inside a key, accepting ``original`` with or without an extension."""
+    match = _IMAGE_KEY.fullmatch(key)
+    return match.group(1) if match else None
+
+
+class IllegalTransition(Exception):
+    """A status change the state machine does not allow."""
+
+
+class GenerationStatus(StrEnum):
+    """Where a generation is in its life; ``queued`` and ``rendering`` read as in progress."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether nothing more will happen to the generation."""
+        return self in (GenerationStatus.SUCCESS, GenerationStatus.FAILED)
+
+    def can_become(self, target: GenerationStatus) -> bool:
+        """Whether the generation may move from this status to ``target``."""
+        return target in _GENERATION_TRANSITIONS[self]
+
+    def become(self, target: GenerationStatus) -> GenerationStatus:
+        """Return ``target`` if the move is allowed, else raise ``IllegalTransition``."""
+        if not self.can_become(target):
+            raise IllegalTransition(f"generation cannot go from {self} to {target}")
+        return target
+
+
+# A rendering generation may go back to queued: its worker died and the job runs again.
+_GENERATION_TRANSITIONS: dict[GenerationStatus, frozenset[GenerationStatus]] = {
+    GenerationStatus.QUEUED: frozenset({GenerationStatus.RENDERING, GenerationStatus.FAILED}),
+    GenerationStatus.RENDERING: frozenset(
+        {GenerationStatus.QUEUED, GenerationStatus.SUCCESS, GenerationStatus.FAILED}
+    ),
+    GenerationStatus.SUCCESS: frozenset(),
+    GenerationStatus.FAILED: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """An account; every object belongs to exactly one."""
+
+    id: str
+    name: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRecord:
+    """A stored API key: its hash and a short prefix for people to recognise it by."""
+
+    id: str
+    tenant_id: str
+    prefix: str
+    key_hash: str
+    created_at: float
+    revoked_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """A request for four photos and, once rendered, their image ids in order."""
+
+    id: str
+    tenant_id: str
+    name: str
+    spec: PhotoSpec
+    seed: int
+    status: GenerationStatus
+    message: str | None
+    image_ids: tuple[str, ...]
+    callback_url: str | None
+    callback_id: str | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """An image blob the service owns, with what is needed to serve it."""
+
+    id: str
+    tenant_id: str
+    generation_id: str | None
+    content_type: str
+    size: int
+    etag: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedImage:
+    """Encoded image bytes that an engine produced."""
+
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+class JobState(StrEnum):
+    """Where a queued unit of work is."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobKind(StrEnum):
+    """What a job does to its target."""
+
+    RENDER_GENERATION = "render_generation"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A claimed unit of work: run ``kind`` on ``target_id``; ``attempts`` counts this one."""
+
+    id: int
+    kind: JobKind
+    target_id: str
+    attempts: int

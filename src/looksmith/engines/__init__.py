@@ -1,0 +1,1 @@
+"""Image engines: adapters that play the ImageEngine role."""

@@ -1,0 +1,85 @@
+"""The one error hierarchy; ``api/errors.py`` maps it to the wire envelope in one place.
+
+LooksmithError            500 internal_error
+├── InvalidParameter      400 invalid_parameter (names the field in ``param``)
+├── InvalidState          400 invalid_parameter (object in the wrong state)
+├── Unauthorized          401 unauthorized
+├── Forbidden             403 forbidden
+├── NotFound              404 not_found
+├── MethodNotAllowed      405 method_not_allowed
+├── PayloadTooLarge       413 payload_too_large
+└── UnsupportedMediaType  415 unsupported_media_type
+"""
+
+from __future__ import annotations
+
+
+class LooksmithError(Exception):
+    """Something went wrong; the docstring of each subclass is its default message."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str | None = None, *, param: str | None = None) -> None:
+        self.message = message or (self.__doc__ or "").strip()
+        self.param = param
+        super().__init__(self.message)
+
+
+class InvalidParameter(LooksmithError):
+    """Invalid parameter."""
+
+    status = 400
+    code = "invalid_parameter"
+
+    def __init__(self, param: str, reason: str) -> None:
+        super().__init__(f"{param}: {reason}", param=param)
+
+
+class InvalidState(LooksmithError):
+    """The object is not in a state that allows this."""
+
+    status = 400
+    code = "invalid_parameter"
+
+
+class Unauthorized(LooksmithError):
+    """Missing or invalid API key."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(LooksmithError):
+    """Missing, invalid or expired signature."""
+
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(LooksmithError):
+    """Not found."""
+
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(LooksmithError):
+    """Method not allowed."""
+
+    status = 405
+    code = "method_not_allowed"
+
+
+class PayloadTooLarge(LooksmithError):
+    """Request body too large."""
+
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(LooksmithError):
+    """Unsupported media type."""
+
+    status = 415
+    code = "unsupported_media_type"

@@ -1,0 +1,1 @@
+"""Job dispatch adapters: they carry ids and call the services."""

@@ -1,0 +1,1 @@
+"""Business rules; they speak only to ports."""

@@ -1,0 +1,61 @@
+"""Signed links to stored images, and serving the bytes behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from looksmith.domain.models import StoredImage, image_key, is_hex_id
+from looksmith.errors import Forbidden, NotFound
+from looksmith.ports import BlobStore, Clock, ImageRepository, UrlSigner
+
+
+@dataclass(frozen=True, slots=True)
+class ImageContent:
+    """An image's metadata and bytes, ready to send."""
+
+    image: StoredImage
+    data: bytes
+
+
+class ImageService:
+    """Signs image URLs afresh on every read and checks them when the image is fetched."""
+
+    def __init__(
+        self,
+        *,
+        images: ImageRepository,
+        blobs: BlobStore,
+        signer: UrlSigner,
+        clock: Clock,
+        url_ttl_seconds: int,
+    ) -> None:
+        self._images = images
+        self._blobs = blobs
+        self._signer = signer
+        self._clock = clock
+        self._ttl = url_ttl_seconds
+
+    def keys_and_urls(self, image_ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """Wire keys and freshly signed URLs, in the order given."""
+        expires_at = int(self._clock.now()) + self._ttl
+        keys = [image_key(image_id) for image_id in image_ids]
+        return keys, [self._signer.sign(key, expires_at=expires_at) for key in keys]
+
+    def open(self, *, image_id: str, expires: str | None, signature: str | None) -> ImageContent:
+        """The image behind a signed link: 404 for a malformed id, 403 for a bad signature."""
+        if not is_hex_id(image_id):
+            raise NotFound(f"image {image_id} not found")
+        if not self._signature_ok(image_key(image_id), expires, signature):
+            raise Forbidden()
+        image = self._images.get_image(image_id)
+        data = self._blobs.get(image_key(image_id)) if image else None
+        if image is None or data is None:
+            raise NotFound(f"image {image_id} not found")
+        return ImageContent(image=image, data=data)
+
+    def _signature_ok(self, key: str, expires: str | None, signature: str | None) -> bool:
+        if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+            return False
+        return self._signer.verify(
+            key, expires_at=int(expires), signature=signature, now=self._clock.now()
+        )

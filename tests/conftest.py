@@ -1,0 +1,48 @@
+"""Shared fixtures: a migrated container on a scratch folder, an app client and API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from looksmith.api.app import create_app
+from looksmith.config import Settings
+from looksmith.container import Container, build_container
+from looksmith.db.migrate import upgrade
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh data folder."""
+    return Settings(data_dir=tmp_path / "data", workers=2)
+
+
+@pytest.fixture
+def container(settings: Settings) -> Iterator[Container]:
+    """A wired container on a migrated SQLite database; workers not started."""
+    upgrade(settings.sqlalchemy_url)
+    built = build_container(settings, default_base_url="http://testserver")
+    yield built
+    built.database.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, container: Container) -> Iterator[TestClient]:
+    """An in-process client of the app, with the worker pool running."""
+    with TestClient(create_app(settings, container=container)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def api_key(container: Container) -> str:
+    """A live key of tenant A."""
+    return container.keys.create_tenant(name="tenant-a").key
+
+
+@pytest.fixture
+def other_key(container: Container) -> str:
+    """A live key of tenant B."""
+    return container.keys.create_tenant(name="tenant-b").key

@@ -1,0 +1,166 @@
+"""Durable jobs, leases and attempts, and the generation service's run on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from looksmith.clock import ManualClock
+from looksmith.config import Settings
+from looksmith.container import Container, build_container
+from looksmith.db.jobs import SqlJobStore
+from looksmith.db.migrate import upgrade
+from looksmith.db.repositories import SqlGenerationRepository
+from looksmith.domain.models import (
+    Generation,
+    GenerationStatus,
+    RenderedImage,
+    derived_id,
+    image_key,
+)
+from looksmith.domain.specs import PhotoSpec
+from looksmith.engines.procedural import ProceduralEngine
+from looksmith.services.generations import GenerationRequest
+from looksmith.api.schemas import GeneratePhotoRequest
+from tests.support import VALID_BODY
+
+
+class FlakyEngine:
+    """Fails the first ``failures`` renders, then renders for real."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+        self._real = ProceduralEngine()
+
+    def render_photo(self, spec: PhotoSpec, *, seed: int, variant: int) -> RenderedImage:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError("GPU on fire")
+        return self._real.render_photo(spec, seed=seed, variant=variant)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+def make_container(tmp_path: Path, clock: ManualClock, engine=None) -> Container:
+    settings = Settings(data_dir=tmp_path / "data", job_max_attempts=2, job_lease_seconds=30)
+    upgrade(settings.sqlalchemy_url)
+    return build_container(settings, clock=clock, image_engine=engine)
+
+
+@pytest.fixture
+def container(tmp_path: Path, clock: ManualClock) -> Iterator[Container]:
+    built = make_container(tmp_path, clock)
+    yield built
+    built.database.dispose()
+
+
+def submit(container: Container) -> str:
+    tenant = container.keys.create_tenant(name="t").tenant.id
+    request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
+    return container.generations.submit(tenant_id=tenant, request=request).id
+
+
+def stored_generation(container: Container, generation_id: str) -> Generation:
+    found = SqlGenerationRepository(container.database).get(generation_id)
+    assert found is not None
+    return found
+
+
+def blob_keys(container: Container) -> list[str]:
+    return sorted(p.relative_to(container.settings.blob_dir).as_posix()
+                  for p in container.settings.blob_dir.rglob("*") if p.is_file())
+
+
+def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(container, clock):
+    submit(container)
+    store = SqlJobStore(container.database)
+    job = store.claim(now=clock.now(), lease_seconds=30)
+    assert job is not None and job.attempts == 1
+    assert store.claim(now=clock.now() + 29, lease_seconds=30) is None
+    store.heartbeat(job.id, now=clock.now() + 20, lease_seconds=30)
+    assert store.claim(now=clock.now() + 49, lease_seconds=30) is None
+    again = store.claim(now=clock.now() + 51, lease_seconds=30)
+    assert again is not None and (again.id, again.attempts) == (job.id, 2)
+
+
+def test_jobs_are_claimed_oldest_first(container, clock):
+    ids = [submit(container) for _ in range(3)]
+    store = SqlJobStore(container.database)
+    claimed = [store.claim(now=clock.now(), lease_seconds=30) for _ in range(4)]
+    assert [job.target_id for job in claimed[:3]] == ids
+    assert claimed[3] is None
+
+
+def test_a_rerun_after_a_crash_overwrites_the_same_four_blobs(container, clock):
+    generation_id = submit(container)
+    repo = SqlGenerationRepository(container.database)
+    # The state a SIGKILL leaves: status rendering, one blob written, one cut short mid-write.
+    repo.set_status(
+        generation_id,
+        expected=GenerationStatus.QUEUED,
+        status=GenerationStatus.RENDERING,
+        message=None,
+        at=clock.now(),
+    )
+    first_key = image_key(derived_id(generation_id, 0))
+    container.settings.blob_dir.joinpath("image", derived_id(generation_id, 0)).mkdir(parents=True)
+    container.settings.blob_dir.joinpath(first_key).write_bytes(b"stale")
+    container.settings.blob_dir.joinpath(first_key + ".partial").write_bytes(b"half")
+
+    container.generations.run(generation_id)
+
+    generation = stored_generation(container, generation_id)
+    assert generation.status is GenerationStatus.SUCCESS
+    assert blob_keys(container) == sorted(image_key(i) for i in generation.image_ids)
+    engine = ProceduralEngine()
+    for index, image_id in enumerate(generation.image_ids):
+        expected = engine.render_photo(generation.spec, seed=generation.seed, variant=index).data
+        assert container.settings.blob_dir.joinpath(image_key(image_id)).read_bytes() == expected
+
+
+def test_a_render_error_is_retried_then_succeeds(tmp_path, clock):
+    engine = FlakyEngine(failures=1)
+    container = make_container(tmp_path, clock, engine)
+    generation_id = submit(container)
+    assert container.workers.run_until_idle() == 2
+    stored = stored_generation(container, generation_id)
+    assert stored.status is GenerationStatus.SUCCESS and len(stored.image_ids) == 4
+
+
+def test_after_max_attempts_the_generation_fails_with_a_reason(tmp_path, clock):
+    container = make_container(tmp_path, clock, FlakyEngine(failures=100))
+    generation_id = submit(container)
+    assert container.workers.run_until_idle() == 2
+    stored = stored_generation(container, generation_id)
+    assert stored.status is GenerationStatus.FAILED
+    assert stored.message == "rendering failed, please try again"
+    assert stored.image_ids == ()
+
+
+def test_a_job_whose_worker_died_too_often_fails_the_generation(container, clock):
+    generation_id = submit(container)
+    store = SqlJobStore(container.database)
+    for _ in range(2):  # two workers claim it and vanish
+        assert store.claim(now=clock.now(), lease_seconds=30) is not None
+        clock.advance(31)
+    assert container.workers.run_until_idle() == 1
+    stored = stored_generation(container, generation_id)
+    assert stored.status is GenerationStatus.FAILED
+    assert stored.message == "gave up after 2 attempts"
+
+
+def test_requeue_running_resumes_at_once(container, clock):
+    submit(container)
+    store = SqlJobStore(container.database)
+    assert store.claim(now=clock.now(), lease_seconds=30) is not None
+    assert store.claim(now=clock.now(), lease_seconds=30) is None
+    assert store.requeue_running(now=clock.now()) == 1
+    assert store.claim(now=clock.now(), lease_seconds=30) is not None
