@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import Server
+from tests.support.server import Server
 from tests.support import VALID_BODY
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +80,7 @@ def test_auth_isolation_signatures_and_json_404_over_http(server: Server):
 
 
 def test_revoked_key_stops_working(server: Server):
-    from tests.e2e.conftest import looksmith
+    from tests.support.server import looksmith
 
     key = server.create_key("carol")
     with httpx.Client(base_url=server.url, headers={"x-api-key": key}, timeout=10) as client:

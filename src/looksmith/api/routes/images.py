@@ -16,9 +16,11 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _CACHE = "public, max-age=31536000, immutable"
 
 
-@router.api_route(
-    "/image/{image_id}/original",
-    methods=["GET", "HEAD"],
+IMAGE_PATH = "/image/{image_id}/original"
+
+
+@router.get(
+    IMAGE_PATH,
     response_class=Response,
     responses={
         200: {"content": {"image/jpeg": {}}, "description": "The image bytes"},
@@ -56,6 +58,9 @@ def get_image(
     return Response(
         content=data, status_code=status, media_type=content.image.content_type, headers=headers
     )
+
+
+router.add_api_route(IMAGE_PATH, get_image, methods=["HEAD"], include_in_schema=False)
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:
