@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         default=3, ge=1, description="How many times a job runs before its object is failed."
     )
+    auth_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a checked API key is trusted without asking the database again.",
+    )
     engine: str = Field(default="procedural", description="Image engine name: 'procedural'.")
 
     @property

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from looksmith.clock import SystemClock
 from looksmith.config import Settings
@@ -22,6 +23,8 @@ from looksmith.services.keys import KeyService
 from looksmith.storage.local import LocalBlobStore
 from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class Container:
@@ -37,6 +40,16 @@ class Container:
     def start(self) -> None:
         """Start the workers (the schema must already be migrated)."""
         self.workers.start()
+
+    def database_ready(self) -> bool:
+        """Whether the database answers a trivial query."""
+        try:
+            with self.database.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("database check failed")
+            return False
+        return True
 
     def stop(self) -> None:
         """Stop the workers and close database connections."""
@@ -83,7 +96,11 @@ def build_container(
     return Container(
         settings=settings,
         database=database,
-        keys=KeyService(tenants=SqlTenantRepository(database), clock=clock),
+        keys=KeyService(
+            tenants=SqlTenantRepository(database),
+            clock=clock,
+            cache_seconds=settings.auth_cache_seconds,
+        ),
         generations=generations,
         images=ImageService(
             images=generation_repo,

@@ -47,6 +47,10 @@ def test_another_tenants_generation_answers_like_an_unknown_one(
     generation_id = generate(client, api_key)
     wait_for_terminal(client, api_key, generation_id)
     foreign = client.get(STATUS + generation_id, headers={"x-api-key": other_key})
+    # Asked again once both keys and the finished status are cached: still not visible.
+    again = client.get(STATUS + generation_id, headers={"x-api-key": other_key})
+    assert again.status_code == 404
+    assert again.content == foreign.content
     unknown_id = "f" * 32
     unknown = client.get(STATUS + unknown_id, headers={"x-api-key": other_key})
     assert foreign.status_code == unknown.status_code == 404

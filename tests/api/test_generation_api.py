@@ -5,20 +5,22 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
 from looksmith.domain.specs import IMAGES_PER_GENERATION
 from tests.support import VALID_BODY
 
-HEX32 = r"^[0-9a-f]{32}$"
+GENERATE = "/v2/photo_avatar/photo/generate"
+STATUS = "/v2/photo_avatar/generation/"
 
 
 def generate(client: TestClient, key: str, **changes: Any) -> str:
     """Submit a valid generation (with ``changes``) and return its id."""
     response = client.post(
-        "/v2/photo_avatar/photo/generate", json={**VALID_BODY, **changes}, headers={"x-api-key": key}
+        "/v2/photo_avatar/photo/generate",
+        json={**VALID_BODY, **changes},
+        headers={"x-api-key": key},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -88,7 +90,9 @@ def test_status_is_in_progress_with_null_lists_until_rendered(
         },
     }
     assert container.workers.run_until_idle() == 1
-    done = client.get(f"/v2/photo_avatar/generation/{generation_id}", headers={"x-api-key": api_key})
+    done = client.get(
+        f"/v2/photo_avatar/generation/{generation_id}", headers={"x-api-key": api_key}
+    )
     assert done.json()["data"]["status"] == "success"
 
 

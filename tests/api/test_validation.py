@@ -34,7 +34,10 @@ ENUMS = {
 
 def nothing_created(container: Container) -> bool:
     with container.database.connect() as conn:
-        counts = [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (generations, jobs)]
+        counts = [
+            conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (generations, jobs)
+        ]
     return counts == [0, 0]
 
 
@@ -56,7 +59,10 @@ def test_each_field_is_required(client: TestClient, container: Container, api_ke
 def test_enums_are_exact_and_case_sensitive(
     client: TestClient, container: Container, api_key: str, field, allowed
 ):
-    for value in (allowed[0].lower() if allowed[0] != allowed[0].lower() else allowed[0].upper(), "nope"):
+    for value in (
+        allowed[0].lower() if allowed[0] != allowed[0].lower() else allowed[0].upper(),
+        "nope",
+    ):
         status, payload = post(client, api_key, {**VALID_BODY, field: value})
         assert status == 400
         assert payload["error"].startswith(f"{field}: must be one of: ")
@@ -138,7 +144,9 @@ def test_object_error_format_by_setting(tmp_path):
     key = app.state.container.keys.create_tenant(name="object").key
     client = TestClient(app)
 
-    response = client.post(GENERATE, json={**VALID_BODY, "pose": "upper_body"}, headers={"x-api-key": key})
+    response = client.post(
+        GENERATE, json={**VALID_BODY, "pose": "upper_body"}, headers={"x-api-key": key}
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["code"], error["param"]) == ("invalid_parameter", "pose")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from looksmith.api.status_cache import StatusBodies
 from looksmith.container import Container
 from looksmith.services.generations import GenerationService
 from looksmith.services.images import ImageService
@@ -28,13 +29,18 @@ def _images(request: Request) -> ImageService:
     return _container(request).images
 
 
-async def _current_tenant(
+async def _status_bodies(request: Request) -> StatusBodies:
+    bodies: StatusBodies = request.app.state.status_bodies
+    return bodies
+
+
+def _current_tenant(
     request: Request,
     api_key: Annotated[str | None, Security(_api_key_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> str:
-    # One indexed lookup by key hash; it runs on the event loop, which is cheaper than a thread
-    # hop for a query this small.
+    # At most one indexed lookup by key hash per cache interval; on the event loop, which is
+    # cheaper than a thread hop for a query this small.
     key = api_key or (bearer.credentials if bearer else None)
     return _container(request).keys.authenticate(key=key)
 
@@ -42,4 +48,5 @@ async def _current_tenant(
 ContainerDep = Annotated[Container, Depends(_container)]
 Generations = Annotated[GenerationService, Depends(_generations)]
 Images = Annotated[ImageService, Depends(_images)]
+Bodies = Annotated[StatusBodies, Depends(_status_bodies)]
 CurrentTenant = Annotated[str, Depends(_current_tenant)]

@@ -35,9 +35,15 @@ class ImageService:
         self._clock = clock
         self._ttl = url_ttl_seconds
 
-    def keys_and_urls(self, image_ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    def link_expiry(self) -> int:
+        """When a link signed now expires; it moves once a second."""
+        return int(self._clock.now()) + self._ttl
+
+    def keys_and_urls(
+        self, image_ids: tuple[str, ...], *, expires_at: int | None = None
+    ) -> tuple[list[str], list[str]]:
         """Wire keys and freshly signed URLs, in the order given."""
-        expires_at = int(self._clock.now()) + self._ttl
+        expires_at = expires_at if expires_at is not None else self.link_expiry()
         keys = [image_key(image_id) for image_id in image_ids]
         return keys, [self._signer.sign(key, expires_at=expires_at) for key in keys]
 

@@ -13,6 +13,7 @@ from looksmith.ports import Clock, TenantRepository
 
 _KEY_PREFIX = "lk_"
 _SHOWN_PREFIX_LENGTH = 10
+_MAX_CACHED_KEYS = 10_000
 
 
 def hash_key(key: str) -> str:
@@ -30,11 +31,19 @@ class CreatedKey:
 
 
 class KeyService:
-    """Creates, checks, lists and revokes API keys."""
+    """Creates, checks, lists and revokes API keys.
 
-    def __init__(self, *, tenants: TenantRepository, clock: Clock) -> None:
+    Successful checks are remembered for ``cache_seconds``: a poller's key costs one database
+    lookup per interval, and a key revoked by another process stops working within it.
+    """
+
+    def __init__(
+        self, *, tenants: TenantRepository, clock: Clock, cache_seconds: float = 2.0
+    ) -> None:
         self._tenants = tenants
         self._clock = clock
+        self._cache_seconds = cache_seconds
+        self._checked: dict[str, tuple[str, float]] = {}
 
     def create_tenant(self, *, name: str) -> CreatedKey:
         """Create a tenant with one new key."""
@@ -57,12 +66,29 @@ class KeyService:
 
     def authenticate(self, *, key: str | None) -> str:
         """The tenant id of a live key; ``Unauthorized`` otherwise."""
+        tenant_id = self.cached_tenant(key)
+        if tenant_id is not None:
+            return tenant_id
         if not key:
             raise Unauthorized()
-        record = self._tenants.find_key(hash_key(key))
+        digest = hash_key(key)
+        record = self._tenants.find_key(digest)
         if record is None or record.revoked_at is not None:
+            self._checked.pop(digest, None)
             raise Unauthorized()
+        if len(self._checked) >= _MAX_CACHED_KEYS:
+            self._checked.clear()
+        self._checked[digest] = (record.tenant_id, self._clock.now() + self._cache_seconds)
         return record.tenant_id
+
+    def cached_tenant(self, key: str | None) -> str | None:
+        """The tenant of a key checked within the cache interval, without asking the database."""
+        if not key:
+            return None
+        hit = self._checked.get(hash_key(key))
+        if hit is None or hit[1] <= self._clock.now():
+            return None
+        return hit[0]
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
         """Every key with its tenant."""
@@ -73,4 +99,6 @@ class KeyService:
         if len(prefix) < 4:
             raise InvalidParameter("prefix", "give at least 4 characters of the key")
         # A whole key, pasted by mistake, still names its own prefix.
-        return self._tenants.revoke_keys(prefix[:_SHOWN_PREFIX_LENGTH], self._clock.now())
+        revoked = self._tenants.revoke_keys(prefix[:_SHOWN_PREFIX_LENGTH], self._clock.now())
+        self._checked.clear()
+        return revoked

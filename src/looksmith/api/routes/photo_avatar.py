@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Response
 
-from looksmith.api.deps import CurrentTenant, Generations, Images
+from looksmith.api.deps import Bodies, CurrentTenant, Generations
 from looksmith.api.schemas import (
     ErrorResponse,
     GeneratePhotoRequest,
     GenerateResponse,
     GenerationIdData,
     GenerationStatusResponse,
-    generation_status_body,
 )
-from looksmith.domain.models import GenerationStatus
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["photo avatar"])
 
@@ -50,12 +46,8 @@ def generate_photos(
     summary="Check photo/look generation status",
 )
 def generation_status(
-    generation_id: str, tenant_id: CurrentTenant, generations: Generations, images: Images
+    generation_id: str, tenant_id: CurrentTenant, generations: Generations, bodies: Bodies
 ) -> Response:
     """Status of a generation; image URLs are signed afresh on every read."""
     generation = generations.get(tenant_id=tenant_id, generation_id=generation_id)
-    keys = urls = None
-    if generation.status is GenerationStatus.SUCCESS:
-        keys, urls = images.keys_and_urls(generation.image_ids)
-    body = generation_status_body(generation, keys, urls)
-    return Response(content=json.dumps(body).encode(), media_type="application/json")
+    return Response(content=bodies.body(generation), media_type="application/json")

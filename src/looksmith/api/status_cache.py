@@ -1,0 +1,108 @@
+"""Encoded status bodies, and a fast lane that answers repeat polls of finished generations.
+
+A finished generation never changes, and a link signed within the same second is the same link,
+so its encoded body can be reused until the second turns. Pollers of a finished generation then
+cost a dictionary lookup instead of a framework round trip and two queries. Anything the cache
+cannot answer (unknown key, unfinished or unseen generation) goes through the normal route.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from looksmith.api.schemas import generation_status_body
+from looksmith.domain.models import Generation, GenerationStatus
+from looksmith.services.images import ImageService
+from looksmith.services.keys import KeyService
+
+STATUS_PREFIX = "/v2/photo_avatar/generation/"
+_MAX_ENTRIES = 50_000
+
+
+@dataclass(slots=True)
+class _Entry:
+    generation: Generation
+    expires_at: int
+    body: bytes
+
+
+class StatusBodies:
+    """Builds status bodies and remembers those of finished generations."""
+
+    def __init__(self, images: ImageService) -> None:
+        self._images = images
+        self._finished: dict[tuple[str, str], _Entry] = {}
+
+    def body(self, generation: Generation) -> bytes:
+        """The encoded status envelope, with links signed for this second."""
+        expires_at = self._images.link_expiry()
+        body = self._encode(generation, expires_at)
+        if generation.status.is_terminal:
+            if len(self._finished) >= _MAX_ENTRIES:
+                del self._finished[next(iter(self._finished))]
+            self._finished[(generation.tenant_id, generation.id)] = _Entry(
+                generation, expires_at, body
+            )
+        return body
+
+    def cached(self, tenant_id: str, generation_id: str) -> bytes | None:
+        """The body of a finished generation seen before, re-signed if the second turned."""
+        entry = self._finished.get((tenant_id, generation_id))
+        if entry is None:
+            return None
+        expires_at = self._images.link_expiry()
+        if entry.expires_at != expires_at:
+            entry.body = self._encode(entry.generation, expires_at)
+            entry.expires_at = expires_at
+        return entry.body
+
+    def _encode(self, generation: Generation, expires_at: int) -> bytes:
+        keys = urls = None
+        if generation.status is GenerationStatus.SUCCESS:
+            keys, urls = self._images.keys_and_urls(generation.image_ids, expires_at=expires_at)
+        return json.dumps(generation_status_body(generation, keys, urls)).encode()
+
+
+class StatusFastLane:
+    """Pure ASGI: answers ``GET`` status polls from ``StatusBodies`` when it safely can."""
+
+    def __init__(self, app: ASGIApp, *, keys: KeyService, bodies: StatusBodies) -> None:
+        self._app = app
+        self._keys = keys
+        self._bodies = bodies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve a cached body, or pass the request on unchanged."""
+        body = self._cached_answer(scope) if scope["type"] == "http" else None
+        if body is None:
+            await self._app(scope, receive, send)
+            return
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _cached_answer(self, scope: Scope) -> bytes | None:
+        path: str = scope["path"]
+        if scope["method"] != "GET" or not path.startswith(STATUS_PREFIX):
+            return None
+        tenant_id = self._keys.cached_tenant(_api_key(scope))
+        if tenant_id is None:
+            return None
+        return self._bodies.cached(tenant_id, path[len(STATUS_PREFIX) :])
+
+
+def _api_key(scope: Scope) -> str | None:
+    """The key from ``x-api-key`` or a bearer token, as the auth dependency reads it."""
+    api_key = bearer = None
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            api_key = value.decode("latin-1")
+        elif name == b"authorization" and value[:7].lower() == b"bearer ":
+            bearer = value[7:].decode("latin-1").strip()
+    return api_key or bearer or None

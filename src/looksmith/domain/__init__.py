@@ -1,0 +1,1 @@
+"""Plain data and state machines; no I/O."""
