@@ -50,8 +50,9 @@ async def _connection(
         writer.close()
 
 
-async def _run(host: str, port: int, path: str, headers: dict[str, str], concurrency: int,
-               seconds: float) -> LoadResult:
+async def _run(
+    host: str, port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float
+) -> LoadResult:
     lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -67,8 +68,15 @@ async def _run(host: str, port: int, path: str, headers: dict[str, str], concurr
     return LoadResult(len(latencies), elapsed, cuts[49] * 1000, cuts[98] * 1000, len(errors))
 
 
-def load(host: str, port: int, path: str, *, headers: dict[str, str] | None = None,
-         concurrency: int = 32, seconds: float = 5.0) -> LoadResult:
+def load(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict[str, str] | None = None,
+    concurrency: int = 32,
+    seconds: float = 5.0,
+) -> LoadResult:
     """Hit ``path`` from ``concurrency`` keep-alive connections for ``seconds``."""
     try:
         import uvloop

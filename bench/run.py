@@ -7,8 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_render  # noqa: E402
-import bench_status  # noqa: E402
+import bench_render
+
+import bench_status
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from looksmith.api.schemas import GeneratePhotoRequest
 from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
@@ -22,8 +23,6 @@ from looksmith.domain.models import (
 )
 from looksmith.domain.specs import PhotoSpec
 from looksmith.engines.procedural import ProceduralEngine
-from looksmith.services.generations import GenerationRequest
-from looksmith.api.schemas import GeneratePhotoRequest
 from tests.support import VALID_BODY
 
 
@@ -75,8 +74,11 @@ def stored_generation(container: Container, generation_id: str) -> Generation:
 
 
 def blob_keys(container: Container) -> list[str]:
-    return sorted(p.relative_to(container.settings.blob_dir).as_posix()
-                  for p in container.settings.blob_dir.rglob("*") if p.is_file())
+    return sorted(
+        p.relative_to(container.settings.blob_dir).as_posix()
+        for p in container.settings.blob_dir.rglob("*")
+        if p.is_file()
+    )
 
 
 def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(container, clock):
