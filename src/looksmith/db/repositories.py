@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from looksmith.db import rows
 from looksmith.db.tables import api_keys, generations, jobs, tenants
@@ -20,6 +20,11 @@ from looksmith.domain.models import (
 )
 
 _UNFINISHED = (GenerationStatus.QUEUED.value, GenerationStatus.RENDERING.value)
+
+# The hot lookups are built once: constructing a statement costs more than running it on SQLite.
+_KEY_BY_HASH = select(api_keys).where(api_keys.c.key_hash == bindparam("key_hash"))
+_GENERATION = select(generations).where(generations.c.id == bindparam("id"))
+_TENANT_GENERATION = _GENERATION.where(generations.c.tenant_id == bindparam("tenant_id"))
 
 
 class SqlTenantRepository:
@@ -48,7 +53,7 @@ class SqlTenantRepository:
     def find_key(self, key_hash: str) -> ApiKeyRecord | None:
         """The key row with this hash."""
         with self._engine.connect() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.key_hash == key_hash)).first()
+            row = conn.execute(_KEY_BY_HASH, {"key_hash": key_hash}).first()
         return rows.key_from_row(row._mapping) if row else None
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
@@ -103,11 +108,12 @@ class SqlGenerationRepository:
 
     def get(self, generation_id: str, *, tenant_id: str | None = None) -> Generation | None:
         """One primary-key lookup, narrowed to the tenant when given."""
-        query = select(generations).where(generations.c.id == generation_id)
-        if tenant_id is not None:
-            query = query.where(generations.c.tenant_id == tenant_id)
         with self._engine.connect() as conn:
-            row = conn.execute(query).first()
+            if tenant_id is None:
+                row = conn.execute(_GENERATION, {"id": generation_id}).first()
+            else:
+                params = {"id": generation_id, "tenant_id": tenant_id}
+                row = conn.execute(_TENANT_GENERATION, params).first()
         return rows.generation_from_row(row._mapping) if row else None
 
     def set_status(
