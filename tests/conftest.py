@@ -1,8 +1,14 @@
-"""Shared fixtures: a migrated container on a scratch folder, an app client and API keys."""
+"""Shared fixtures: a migrated container on a scratch folder, an app client and API keys.
+
+With ``LOOKSMITH_REQUIRE_SERVICES=1`` (set by ``.ci/run``) a skipped test fails instead: tests
+that need PostgreSQL, Redis or another service skip when it is missing on a laptop, but CI runs
+where those services exist, so a skip there means a broken setup.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +52,13 @@ def api_key(container: Container) -> str:
 def other_key(container: Container) -> str:
     """A live key of tenant B."""
     return container.keys.create_tenant(name="tenant-b").key
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    """Turn skips into failures where services are required."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("LOOKSMITH_REQUIRE_SERVICES") == "1":
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but LOOKSMITH_REQUIRE_SERVICES=1: {report.longrepr}"
