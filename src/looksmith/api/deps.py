@@ -16,17 +16,22 @@ _api_key_header = APIKeyHeader(name="x-api-key", auto_error=False)
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _container(request: Request) -> Container:
+def _wired(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def _generations(request: Request) -> GenerationService:
-    return _container(request).generations
+# Dependencies are ``async`` so FastAPI calls them on the event loop instead of a thread hop each.
+async def _container(request: Request) -> Container:
+    return _wired(request)
 
 
-def _images(request: Request) -> ImageService:
-    return _container(request).images
+async def _generations(request: Request) -> GenerationService:
+    return _wired(request).generations
+
+
+async def _images(request: Request) -> ImageService:
+    return _wired(request).images
 
 
 async def _status_bodies(request: Request) -> StatusBodies:
@@ -34,15 +39,15 @@ async def _status_bodies(request: Request) -> StatusBodies:
     return bodies
 
 
-def _current_tenant(
+async def _current_tenant(
     request: Request,
     api_key: Annotated[str | None, Security(_api_key_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> str:
-    # At most one indexed lookup by key hash per cache interval; on the event loop, which is
-    # cheaper than a thread hop for a query this small.
+    # At most one indexed lookup by key hash per cache interval, run on the event loop: for a
+    # query this small that is cheaper than a thread hop.
     key = api_key or (bearer.credentials if bearer else None)
-    return _container(request).keys.authenticate(key=key)
+    return _wired(request).keys.authenticate(key=key)
 
 
 ContainerDep = Annotated[Container, Depends(_container)]
