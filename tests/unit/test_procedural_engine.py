@@ -214,3 +214,31 @@ def test_any_valid_spec_renders_a_jpeg_of_the_right_size(
         image.load()
         assert image.format == "JPEG"
         assert image.size == spec.orientation.size
+
+
+@pytest.mark.parametrize("orientation", list(Orientation))
+def test_face_box_is_inside_and_grows_with_the_pose(orientation: Orientation) -> None:
+    areas = {}
+    for pose in Pose:
+        rendered = ENGINE.render_photo(
+            make_spec(orientation=orientation, pose=pose), seed=4, variant=2
+        )
+        box = rendered.face
+        assert box is not None
+        assert box.x >= 0 and box.x + box.width <= rendered.width
+        assert box.y >= 0 and box.y + box.height <= rendered.height
+        # A face is about as tall as it is wide, give or take the jaw and a tilt.
+        assert 0.8 < box.height / box.width < 1.8
+        areas[pose] = box.width * box.height
+    assert areas[Pose.CLOSE_UP] > areas[Pose.HALF_BODY] > areas[Pose.FULL_BODY]
+    assert areas[Pose.CLOSE_UP] > 6 * areas[Pose.FULL_BODY]
+
+
+def test_face_box_covers_the_drawn_face() -> None:
+    spec = make_spec(ethnicity=Ethnicity.BLACK, pose=Pose.CLOSE_UP, appearance="blue shirt")
+    rendered = ENGINE.render_photo(spec, seed=3, variant=0)
+    box = rendered.face
+    assert box is not None
+    image = pixels(spec)
+    inside = image[box.y : box.y + box.height, box.x : box.x + box.width]
+    assert skin_fraction(inside, Ethnicity.BLACK) > 0.4

@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
+from collections.abc import Sequence
 
-import numpy as np
 from PIL import Image
 
 from looksmith.domain.models import RenderedImage
-from looksmith.domain.specs import PhotoSpec
+from looksmith.domain.specs import FaceBox, LookSpec, PhotoSpec, TrainingPhoto
 from looksmith.engines.procedural.appearance import parse_appearance
 from looksmith.engines.procedural.background import paint_background
 from looksmith.engines.procedural.body import paint_body
 from looksmith.engines.procedural.canvas import Canvas, Pen
+from looksmith.engines.procedural.facebox import oval_box
 from looksmith.engines.procedural.framing import frame_for
 from looksmith.engines.procedural.grading import finish, grey_ink
-from looksmith.engines.procedural.head import paint_head, paint_head_back
-from looksmith.engines.procedural.look import Rng, decide_look, decide_variation
+from looksmith.engines.procedural.head import (
+    NECK_PIVOT,
+    face_geo,
+    paint_head,
+    paint_head_back,
+)
+from looksmith.engines.procedural.identity import read_identity
+from looksmith.engines.procedural.look import decide_look, decide_variation
+from looksmith.engines.procedural.portrait import render_portrait
+from looksmith.engines.procedural.seeding import stable_rng
 from looksmith.engines.procedural.themes import THEMES
+from looksmith.engines.procedural.training import train_identity
 
 JPEG_QUALITY = 88
 
-
-def stable_rng(*parts: object) -> Rng:
-    """A generator seeded from a SHA-256 of the parts, identical across processes."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:16], "big"))
+__all__ = ["JPEG_QUALITY", "ProceduralEngine", "render_image", "render_scene", "stable_rng"]
 
 
 def render_image(spec: PhotoSpec, *, seed: int, variant: int) -> Image.Image:
     """Draw the picture as an RGB image, without encoding it."""
+    return render_scene(spec, seed=seed, variant=variant)[0]
+
+
+def render_scene(spec: PhotoSpec, *, seed: int, variant: int) -> tuple[Image.Image, FaceBox]:
+    """Draw the picture as an RGB image, with the pixel box of the face oval."""
     person = stable_rng("person", seed, spec.appearance, spec.gender, spec.age, spec.ethnicity)
     look = decide_look(spec, parse_appearance(spec.appearance), person)
     offsets = tuple(int(k) for k in person.integers(0, 4, size=4))
@@ -50,7 +60,9 @@ def render_image(spec: PhotoSpec, *, seed: int, variant: int) -> Image.Image:
     bottom = (canvas.size[1] - frame.head_y) / frame.scale + 0.2
     paint_body(body, look, var.light, bottom)
     paint_head(body, look, var, big_eyes=theme.big_eyes)
-    return finish(canvas, spec.style, scene)
+    geo = face_geo(look, var, theme.big_eyes)
+    face = oval_box(body.rotated(var.tilt, NECK_PIVOT), (0.0, 0.0), geo.rx, geo.ry)
+    return finish(canvas, spec.style, scene), face
 
 
 class ProceduralEngine:
@@ -63,7 +75,21 @@ class ProceduralEngine:
 
     def render_photo(self, spec: PhotoSpec, *, seed: int, variant: int) -> RenderedImage:
         """Render picture number ``variant`` of a generation as JPEG."""
-        image = render_image(spec, seed=seed, variant=variant)
+        image, face = render_scene(spec, seed=seed, variant=variant)
+        return self._encode(image, face)
+
+    def train(self, photos: Sequence[TrainingPhoto], *, seed: int) -> bytes:
+        """Learn the person: the best face crop and its colours, as a PNG identity."""
+        return train_identity(photos, seed=seed)
+
+    def render_look(
+        self, identity: bytes, spec: LookSpec, *, seed: int, variant: int
+    ) -> RenderedImage:
+        """Render look number ``variant`` of the trained person as JPEG."""
+        image, face = render_portrait(read_identity(identity), spec, seed=seed, variant=variant)
+        return self._encode(image, face)
+
+    def _encode(self, image: Image.Image, face: FaceBox) -> RenderedImage:
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=self._quality)
         return RenderedImage(
@@ -71,4 +97,5 @@ class ProceduralEngine:
             content_type="image/jpeg",
             width=image.width,
             height=image.height,
+            face=face,
         )

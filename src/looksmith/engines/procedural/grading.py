@@ -118,10 +118,7 @@ def finish(canvas: Canvas, style: Style, rng: Rng) -> Image.Image:
         canvas.image.putpalette(_as_bytes(grade(canvas.palette())))
         rgb = canvas.image.convert("RGB")
         if style is Style.CINEMATIC:
-            bar = round(rgb.height * 0.06)
-            draw = ImageDraw.Draw(rgb)
-            draw.rectangle((0, 0, rgb.width, bar), fill=(4, 6, 8))
-            draw.rectangle((0, rgb.height - bar, rgb.width, rgb.height), fill=(4, 6, 8))
+            letterbox(rgb)
         return rgb
     # Mono canvases already hold grey levels; Noir's vignette is its spotlit backdrop, so
     # only Vintage pays for a full-size pass, its grain.
@@ -130,3 +127,29 @@ def finish(canvas: Canvas, style: Style, rng: Rng) -> Image.Image:
         grey = ImageChops.add(grey, _grain(canvas.size, _VINTAGE_GRAIN, rng), 1.0, -_VINTAGE_GRAIN)
     grey.putpalette(_tone_palette(style))
     return grey.convert("RGB")
+
+
+def grade_pixels(style: Style, pixels: Table) -> Table:
+    """Grade an (N, 3) array of real-photo pixels the way a colour style grades its palette."""
+    grade = _COLOUR_GRADES.get(style)
+    return grade(pixels) if grade is not None else pixels
+
+
+def grey_pixels(style: Style, pixels: Table) -> NDArray[np.uint8]:
+    """The grey levels a mono style would ink an (N, 3) array of pixels with, vectorised."""
+    lum = pixels @ _LUMA / 255.0
+    if style is Style.NOIR:
+        v = np.clip((lum - 0.5) * 1.25 + 0.54, 0.0, 1.0)
+        grey = 255 * (0.5 * v + 0.5 * v * v * (3 - 2 * v))
+    else:
+        grey = 255 * (0.07 + 0.86 * np.clip((lum - 0.5) * 1.15 + 0.5, 0.0, 1.0))
+    out: NDArray[np.uint8] = np.clip(np.rint(grey), 0, 255).astype(np.uint8)
+    return out
+
+
+def letterbox(rgb: Image.Image) -> None:
+    """Draw the Cinematic style's black bars over the top and bottom of the picture."""
+    bar = round(rgb.height * 0.06)
+    draw = ImageDraw.Draw(rgb)
+    draw.rectangle((0, 0, rgb.width, bar), fill=(4, 6, 8))
+    draw.rectangle((0, rgb.height - bar, rgb.width, rgb.height), fill=(4, 6, 8))
