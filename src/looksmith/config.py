@@ -54,7 +54,13 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(
         default=2.0,
         ge=0,
-        description="How long a checked API key is trusted without asking the database again.",
+        description=(
+            "How long a checked API key, or the status of a finished generation, is trusted "
+            "without asking the database again."
+        ),
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload, in bytes."
     )
     engine: str = Field(default="procedural", description="Image engine name: 'procedural'.")
 

@@ -10,16 +10,23 @@ from sqlalchemy import Engine, text
 from looksmith.clock import SystemClock
 from looksmith.config import Settings
 from looksmith.db.engine import build_engine
+from looksmith.db.groups import SqlGroupRepository
+from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.domain.models import JobKind
 from looksmith.engines.registry import build_image_engine
+from looksmith.faces.detector import HaarFaceDetector
+from looksmith.imaging.inspect import PillowInspector
 from looksmith.ports import Clock, ImageEngine, JobHandler
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
+from looksmith.services.assets import AssetService, UploadLimits
 from looksmith.services.generations import GenerationService
+from looksmith.services.groups import GroupService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
+from looksmith.services.training import TrainingService
 from looksmith.storage.local import LocalBlobStore
 from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
 
@@ -31,10 +38,14 @@ class Container:
     """The wired services and the resources whose life the app manages."""
 
     settings: Settings
+    clock: Clock
     database: Engine
     keys: KeyService
     generations: GenerationService
     images: ImageService
+    assets: AssetService
+    groups: GroupService
+    training: TrainingService
     workers: InProcessWorkerPool
 
     def start(self) -> None:
@@ -85,16 +96,29 @@ def build_container(
         size=settings.workers,
         lease_seconds=settings.job_lease_seconds,
     )
+    engine = image_engine or build_image_engine(settings.engine)
+    group_repo = SqlGroupRepository(database)
+    image_repo = SqlImageRepository(database)
     generations = GenerationService(
         generations=generation_repo,
+        groups=group_repo,
         blobs=blobs,
-        engine=image_engine or build_image_engine(settings.engine),
+        engine=engine,
         queue=workers,
         clock=clock,
     )
+    groups = GroupService(
+        groups=group_repo, images=image_repo, blobs=blobs, faces=HaarFaceDetector(), clock=clock
+    )
+    training = TrainingService(
+        groups=group_repo, group_service=groups, blobs=blobs, engine=engine, clock=clock
+    )
     handlers[JobKind.RENDER_GENERATION] = generations
+    handlers[JobKind.CHECK_LOOK] = groups
+    handlers[JobKind.TRAIN_GROUP] = training
     return Container(
         settings=settings,
+        clock=clock,
         database=database,
         keys=KeyService(
             tenants=SqlTenantRepository(database),
@@ -102,8 +126,17 @@ def build_container(
             cache_seconds=settings.auth_cache_seconds,
         ),
         generations=generations,
+        assets=AssetService(
+            images=image_repo,
+            blobs=blobs,
+            inspector=PillowInspector(),
+            clock=clock,
+            limits=UploadLimits(max_bytes=settings.max_upload_bytes),
+        ),
+        groups=groups,
+        training=training,
         images=ImageService(
-            images=generation_repo,
+            images=image_repo,
             blobs=blobs,
             signer=signer,
             clock=clock,

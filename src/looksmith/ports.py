@@ -7,15 +7,21 @@ from typing import Protocol
 
 from looksmith.domain.models import (
     ApiKeyRecord,
+    AvatarGroup,
     Generation,
     GenerationStatus,
+    GroupSummary,
+    ImageInfo,
     Job,
     JobKind,
+    Look,
+    LookStatus,
     RenderedImage,
     StoredImage,
     Tenant,
+    TrainStatus,
 )
-from looksmith.domain.specs import PhotoSpec
+from looksmith.domain.specs import FaceBox, LookSpec, PhotoSpec, TrainingPhoto
 
 
 class Clock(Protocol):
@@ -69,8 +75,15 @@ class GenerationRepository(Protocol):
         """Move the generation if it is still in ``expected``; report whether it moved."""
         ...
 
-    def complete(self, generation_id: str, *, images: Sequence[StoredImage], at: float) -> bool:
-        """Record the images and mark the generation ``success``, if it is still rendering."""
+    def complete(
+        self,
+        generation_id: str,
+        *,
+        images: Sequence[StoredImage],
+        at: float,
+        new_looks: Sequence[Look] = (),
+    ) -> bool:
+        """Record the images (and looks they became) and mark ``success``, if still rendering."""
         ...
 
     def unfinished_ids(self) -> Sequence[str]:
@@ -83,6 +96,81 @@ class ImageRepository(Protocol):
 
     def get_image(self, image_id: str) -> StoredImage | None:
         """The image with this id, whoever owns it."""
+        ...
+
+    def add_image(self, image: StoredImage) -> None:
+        """Store the metadata of a new image."""
+        ...
+
+
+class GroupRepository(Protocol):
+    """Avatar groups and their looks; face checks and trainings are queued with them."""
+
+    def add_group(self, group: AvatarGroup, look: Look, image: StoredImage) -> None:
+        """Store a group with its first look and queue the look's face check, in one commit."""
+        ...
+
+    def add_looks(self, pairs: Sequence[tuple[Look, StoredImage]]) -> None:
+        """Store looks with their images and queue their face checks, in one commit."""
+        ...
+
+    def get_group(self, group_id: str, *, tenant_id: str | None = None) -> AvatarGroup | None:
+        """The group, or None if unknown or (with ``tenant_id``) someone else's."""
+        ...
+
+    def get_look(self, look_id: str, *, tenant_id: str | None = None) -> Look | None:
+        """The look, or None if unknown or (with ``tenant_id``) someone else's."""
+        ...
+
+    def finish_look_check(
+        self,
+        look_id: str,
+        *,
+        status: LookStatus,
+        message: str | None,
+        face: FaceBox | None,
+        at: float,
+    ) -> bool:
+        """Record the outcome of a pending look's face check."""
+        ...
+
+    def start_training(self, group_id: str, *, flow_id: str, at: float) -> bool:
+        """Mark a training pending and queue it, unless one is already pending."""
+        ...
+
+    def finish_training(
+        self,
+        group_id: str,
+        *,
+        flow_id: str,
+        status: TrainStatus,
+        error: str | None,
+        identity_key: str | None,
+        at: float,
+    ) -> bool:
+        """Close the pending training ``flow_id``."""
+        ...
+
+    def training_looks(self, group_id: str) -> Sequence[Look]:
+        """Completed looks of the group whose face is known."""
+        ...
+
+    def list_groups(
+        self, tenant_id: str, *, offset: int, limit: int
+    ) -> tuple[int, Sequence[GroupSummary]]:
+        """The total and one page of the tenant's groups."""
+        ...
+
+    def list_looks(self, group_id: str, *, offset: int, limit: int) -> tuple[int, Sequence[Look]]:
+        """The total and one page of a group's looks."""
+        ...
+
+    def delete_look(self, look_id: str, *, tenant_id: str) -> bool:
+        """Delete the tenant's look; report whether it existed."""
+        ...
+
+    def delete_group(self, group_id: str, *, tenant_id: str) -> list[str] | None:
+        """Delete a group and all in it; the image ids freed, or None if it did not exist."""
         ...
 
 
@@ -119,12 +207,42 @@ class UrlSigner(Protocol):
 
 
 class ImageEngine(Protocol):
-    """Renders photos of people from attributes."""
+    """Renders photos of people from attributes, learns a person, renders looks of them.
+
+    An identity is opaque bytes the engine alone reads: a face crop and colours for the
+    procedural engine, LoRA weights for a diffusion engine.
+    """
 
     name: str
 
     def render_photo(self, spec: PhotoSpec, *, seed: int, variant: int) -> RenderedImage:
         """Render picture number ``variant`` of a generation; same inputs, same bytes."""
+        ...
+
+    def train(self, photos: Sequence[TrainingPhoto], *, seed: int) -> bytes:
+        """Learn the person shown in ``photos`` (at least one); return the identity."""
+        ...
+
+    def render_look(
+        self, identity: bytes, spec: LookSpec, *, seed: int, variant: int
+    ) -> RenderedImage:
+        """Render look number ``variant`` of the trained person; same inputs, same bytes."""
+        ...
+
+
+class ImageInspector(Protocol):
+    """Reads what an uploaded image is, from its bytes alone."""
+
+    def inspect(self, data: bytes, *, max_pixels: int) -> ImageInfo:
+        """Format and size; ``ValueError`` with a reason if it is not a usable image."""
+        ...
+
+
+class FaceDetector(Protocol):
+    """Finds faces in photos."""
+
+    def find_face(self, data: bytes) -> FaceBox | None:
+        """The most prominent face in the encoded image ``data``, or None."""
         ...
 
 

@@ -38,4 +38,11 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
 )
 def test_api_conforms_to_its_document(case, fuzz_server: tuple[Server, str]):
     server, key = fuzz_server
-    case.call_and_validate(base_url=server.url, headers={"x-api-key": key}, timeout=10)
+    case.call_and_validate(
+        base_url=server.url,
+        headers={"x-api-key": key},
+        timeout=10,
+        # A well-formed request may still be refused with a documented 400: an image key or
+        # group that does not exist, a group in the wrong state (DESIGN.md, as HeyGen answered).
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from looksmith import __version__
 from looksmith.api.errors import install_error_handlers
 from looksmith.api.middleware import RequestIdMiddleware
-from looksmith.api.routes import health, images, photo_avatar
+from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
@@ -38,12 +38,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         # No OpenTelemetry yet; saying so spares FastAPI a provider lookup on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    bodies = StatusBodies(wired.images)
+    bodies = StatusBodies(wired.images, wired.clock, ttl=settings.auth_cache_seconds)
     app.state.container = wired
     app.state.status_bodies = bodies
     install_error_handlers(app, settings.error_format)
     app.add_middleware(StatusFastLane, keys=wired.keys, bodies=bodies)
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
-    for module in (photo_avatar, images, health):
+    for module in (photo_avatar, looks, groups, assets, images, health):
         app.include_router(module.router)
     return app

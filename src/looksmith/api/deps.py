@@ -9,8 +9,11 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from looksmith.api.status_cache import StatusBodies
 from looksmith.container import Container
+from looksmith.services.assets import AssetService
 from looksmith.services.generations import GenerationService
+from looksmith.services.groups import GroupService
 from looksmith.services.images import ImageService
+from looksmith.services.training import TrainingService
 
 _api_key_header = APIKeyHeader(name="x-api-key", auto_error=False)
 _bearer = HTTPBearer(auto_error=False)
@@ -34,6 +37,18 @@ async def _images(request: Request) -> ImageService:
     return _wired(request).images
 
 
+async def _assets(request: Request) -> AssetService:
+    return _wired(request).assets
+
+
+async def _groups(request: Request) -> GroupService:
+    return _wired(request).groups
+
+
+async def _training(request: Request) -> TrainingService:
+    return _wired(request).training
+
+
 async def _status_bodies(request: Request) -> StatusBodies:
     bodies: StatusBodies = request.app.state.status_bodies
     return bodies
@@ -54,4 +69,7 @@ ContainerDep = Annotated[Container, Depends(_container)]
 Generations = Annotated[GenerationService, Depends(_generations)]
 Images = Annotated[ImageService, Depends(_images)]
 Bodies = Annotated[StatusBodies, Depends(_status_bodies)]
+Assets = Annotated[AssetService, Depends(_assets)]
+Groups = Annotated[GroupService, Depends(_groups)]
+Training = Annotated[TrainingService, Depends(_training)]
 CurrentTenant = Annotated[str, Depends(_current_tenant)]

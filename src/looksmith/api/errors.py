@@ -81,6 +81,20 @@ def _reason(param: str, error: dict[str, Any]) -> str:
         return f"at most {ctx.get('max_length')} characters"
     if kind == "string_too_short":
         return f"at least {ctx.get('min_length')} character(s)"
+    if kind == "too_short":
+        return f"give at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"give at most {ctx.get('max_length')} items"
+    if kind == "list_type":
+        return "must be a list"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be an integer"
+    if kind in ("bool_parsing", "bool_type"):
+        return "must be true or false"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
     return str(error.get("msg", "is invalid"))
 
 

@@ -1,9 +1,11 @@
 """Encoded status bodies, and a fast lane that answers repeat polls of finished generations.
 
-A finished generation never changes, and a link signed within the same second is the same link,
-so its encoded body can be reused until the second turns. Pollers of a finished generation then
-cost a dictionary lookup instead of a framework round trip and two queries. Anything the cache
-cannot answer (unknown key, unfinished or unseen generation) goes through the normal route.
+A finished generation only changes by being deleted, and a link signed within the same second is
+the same link, so its encoded body can be reused until the second turns. Pollers of a finished
+generation then cost a dictionary lookup instead of a framework round trip and two queries. An
+entry is trusted for ``ttl`` seconds, after which the route reads the database again: a deletion
+made by another process shows within that interval. Anything the cache cannot answer (unknown
+key, unfinished, unseen or stale generation) goes through the normal route.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from looksmith.api.schemas import generation_status_body
 from looksmith.domain.models import Generation, GenerationStatus
+from looksmith.ports import Clock
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
 
@@ -27,13 +30,16 @@ class _Entry:
     generation: Generation
     expires_at: int
     body: bytes
+    valid_until: float
 
 
 class StatusBodies:
-    """Builds status bodies and remembers those of finished generations."""
+    """Builds status bodies and remembers those of finished generations for ``ttl`` seconds."""
 
-    def __init__(self, images: ImageService) -> None:
+    def __init__(self, images: ImageService, clock: Clock, ttl: float) -> None:
         self._images = images
+        self._clock = clock
+        self._ttl = ttl
         self._finished: dict[tuple[str, str], _Entry] = {}
 
     def body(self, generation: Generation) -> bytes:
@@ -43,15 +49,19 @@ class StatusBodies:
         if generation.status.is_terminal:
             if len(self._finished) >= _MAX_ENTRIES:
                 del self._finished[next(iter(self._finished))]
-            self._finished[(generation.tenant_id, generation.id)] = _Entry(
-                generation, expires_at, body
-            )
+            valid_until = self._clock.now() + self._ttl
+            key = (generation.tenant_id, generation.id)
+            self._finished[key] = _Entry(generation, expires_at, body, valid_until)
         return body
+
+    def clear(self) -> None:
+        """Forget every entry, after something was deleted here."""
+        self._finished.clear()
 
     def cached(self, tenant_id: str, generation_id: str) -> bytes | None:
         """The body of a finished generation seen before, re-signed if the second turned."""
         entry = self._finished.get((tenant_id, generation_id))
-        if entry is None:
+        if entry is None or entry.valid_until <= self._clock.now():
             return None
         expires_at = self._images.link_expiry()
         if entry.expires_at != expires_at:

@@ -8,6 +8,18 @@ from looksmith.db.tables import jobs
 from looksmith.domain.models import Job, JobKind, JobState
 
 
+def new_job(kind: JobKind, target_id: str, at: float) -> dict[str, object]:
+    """Values of a queued job row; inserted in the same transaction as its target."""
+    return {
+        "kind": kind.value,
+        "target_id": target_id,
+        "state": JobState.QUEUED.value,
+        "attempts": 0,
+        "created_at": at,
+        "updated_at": at,
+    }
+
+
 class SqlJobStore:
     """Claims jobs with one atomic statement, so concurrent workers never share a job."""
 

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, bindparam, insert, select, update
 
 from looksmith.db import rows
-from looksmith.db.tables import api_keys, generations, jobs, tenants
+from looksmith.db.jobs import new_job
+from looksmith.db.tables import api_keys, generations, jobs, looks, tenants
 from looksmith.db.tables import images as images_table
 from looksmith.domain.models import (
     ApiKeyRecord,
     Generation,
     GenerationStatus,
     JobKind,
-    JobState,
+    Look,
     StoredImage,
     Tenant,
 )
@@ -95,16 +96,8 @@ class SqlGenerationRepository:
         """Insert the generation and its render job in one commit."""
         with self._engine.begin() as conn:
             conn.execute(insert(generations).values(**rows.generation_values(generation)))
-            conn.execute(
-                insert(jobs).values(
-                    kind=JobKind.RENDER_GENERATION.value,
-                    target_id=generation.id,
-                    state=JobState.QUEUED.value,
-                    attempts=0,
-                    created_at=generation.created_at,
-                    updated_at=generation.created_at,
-                )
-            )
+            job = new_job(JobKind.RENDER_GENERATION, generation.id, generation.created_at)
+            conn.execute(insert(jobs).values(**job))
 
     def get(self, generation_id: str, *, tenant_id: str | None = None) -> Generation | None:
         """One primary-key lookup, narrowed to the tenant when given."""
@@ -135,8 +128,15 @@ class SqlGenerationRepository:
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount == 1
 
-    def complete(self, generation_id: str, *, images: Sequence[StoredImage], at: float) -> bool:
-        """Mark success with the image ids and insert the image rows, in one commit."""
+    def complete(
+        self,
+        generation_id: str,
+        *,
+        images: Sequence[StoredImage],
+        at: float,
+        new_looks: Sequence[Look] = (),
+    ) -> bool:
+        """Mark success, insert the image rows and any looks they became, in one commit."""
         query = (
             update(generations)
             .where(
@@ -154,6 +154,8 @@ class SqlGenerationRepository:
             if conn.execute(query).rowcount != 1:
                 return False
             conn.execute(insert(images_table), [rows.image_values(image) for image in images])
+            if new_looks:
+                conn.execute(insert(looks), [rows.look_values(look) for look in new_looks])
         return True
 
     def unfinished_ids(self) -> Sequence[str]:
@@ -165,9 +167,3 @@ class SqlGenerationRepository:
         )
         with self._engine.connect() as conn:
             return list(conn.execute(query).scalars())
-
-    def get_image(self, image_id: str) -> StoredImage | None:
-        """The image row with this id."""
-        with self._engine.connect() as conn:
-            row = conn.execute(select(images_table).where(images_table.c.id == image_id)).first()
-        return rows.image_from_row(row._mapping) if row else None

@@ -16,6 +16,12 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+def face_columns() -> list[Column[int]]:
+    """Nullable face box columns, for tables whose pictures may show a face."""
+    return [Column(f"face_{part}", Integer, nullable=True) for part in ("x", "y", "w", "h")]
+
+
 tenants = Table(
     "tenants",
     metadata,
@@ -57,6 +63,8 @@ generations = Table(
     Column("callback_id", Text, nullable=True),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Column("kind", String(16), nullable=False, server_default="photo"),
+    Column("group_id", String(32), nullable=True, index=True),
 )
 
 images = Table(
@@ -69,6 +77,10 @@ images = Table(
     Column("size", Integer, nullable=False),
     Column("etag", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("source", String(16), nullable=False, server_default="generation"),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    *face_columns(),
 )
 
 jobs = Table(
@@ -85,4 +97,34 @@ jobs = Table(
     Column("updated_at", Float, nullable=False),
     Index("ix_jobs_state_lease", "state", "lease_until"),
     Index("ix_jobs_target", "target_id"),
+)
+
+avatar_groups = Table(
+    "avatar_groups",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("train_status", String(16), nullable=True),
+    Column("train_error", Text, nullable=True),
+    Column("train_created_at", Float, nullable=True),
+    Column("train_updated_at", Float, nullable=True),
+    Column("flow_id", String(32), nullable=True),
+    Column("identity_key", Text, nullable=True),
+)
+
+looks = Table(
+    "looks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("group_id", String(32), ForeignKey("avatar_groups.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("message", Text, nullable=True),
+    Column("business_type", String(16), nullable=False),
+    *face_columns(),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
 )

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from looksmith.domain.specs import PhotoSpec
+from looksmith.domain.specs import FaceBox, PhotoSpec
 
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
 _IMAGE_KEY = re.compile(r"image/([0-9a-f]{32})/original(?:\.(?:jpg|jpeg|png|webp))?")
@@ -100,6 +100,13 @@ class ApiKeyRecord:
     revoked_at: float | None
 
 
+class GenerationKind(StrEnum):
+    """Photos from attributes, or looks of a trained group."""
+
+    PHOTO = "photo"
+    LOOK = "look"
+
+
 @dataclass(frozen=True, slots=True)
 class Generation:
     """A request for four photos and, once rendered, their image ids in order."""
@@ -116,6 +123,16 @@ class Generation:
     callback_id: str | None
     created_at: float
     updated_at: float
+    kind: GenerationKind = GenerationKind.PHOTO
+    group_id: str | None = None
+
+
+class ImageSource(StrEnum):
+    """Where an image came from."""
+
+    UPLOAD = "upload"
+    GENERATION = "generation"
+    LOOK = "look"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +146,94 @@ class StoredImage:
     size: int
     etag: str
     created_at: float
+    source: ImageSource = ImageSource.GENERATION
+    width: int | None = None
+    height: int | None = None
+    face: FaceBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """What the bytes of an uploaded image turned out to be."""
+
+    content_type: str
+    width: int
+    height: int
+
+
+class LookStatus(StrEnum):
+    """A look waits for its face check, then is usable or refused."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class TrainStatus(StrEnum):
+    """Training of a group: running, done, or failed with a reason."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class BusinessType(StrEnum):
+    """How a look came to be, in HeyGen's words."""
+
+    USER_UPLOAD = "user_upload"
+    GENERATED = "generated"
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """One picture of a group's person; its image id is its own id."""
+
+    id: str
+    tenant_id: str
+    group_id: str
+    name: str
+    status: LookStatus
+    message: str | None
+    business_type: BusinessType
+    face: FaceBox | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AvatarGroup:
+    """A person: their looks, and once trained, an identity the engine can render."""
+
+    id: str
+    tenant_id: str
+    name: str
+    created_at: float
+    train_status: TrainStatus | None = None
+    train_error: str | None = None
+    train_created_at: float | None = None
+    train_updated_at: float | None = None
+    flow_id: str | None = None
+    identity_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A group as the list endpoint shows it."""
+
+    group: AvatarGroup
+    num_looks: int
+    preview_look_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedImage:
-    """Encoded image bytes that an engine produced."""
+    """Encoded image bytes that an engine produced, and where it put the face."""
 
     data: bytes
     content_type: str
     width: int
     height: int
+    face: FaceBox | None = None
 
 
 class JobState(StrEnum):
@@ -154,6 +249,8 @@ class JobKind(StrEnum):
     """What a job does to its target."""
 
     RENDER_GENERATION = "render_generation"
+    CHECK_LOOK = "check_look"
+    TRAIN_GROUP = "train_group"
 
 
 @dataclass(frozen=True, slots=True)

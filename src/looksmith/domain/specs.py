@@ -94,3 +94,34 @@ class PhotoSpec:
     pose: Pose
     style: Style
     appearance: str
+
+
+PROMPT_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class FaceBox:
+    """Where a face is in a picture, in pixels from the top-left corner."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPhoto:
+    """One photo of a group's person, with the face the detector found in it."""
+
+    data: bytes
+    face: FaceBox
+
+
+@dataclass(frozen=True, slots=True)
+class LookSpec:
+    """What to render for a new look of a trained person."""
+
+    prompt: str
+    orientation: Orientation
+    pose: Pose
+    style: Style

@@ -5,21 +5,44 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from looksmith.domain.models import (
+    BusinessType,
     Generation,
+    GenerationKind,
     GenerationStatus,
     JobKind,
+    Look,
+    LookStatus,
+    RenderedImage,
     StoredImage,
+    TrainStatus,
     derived_id,
     image_key,
     is_hex_id,
     new_id,
 )
-from looksmith.domain.specs import APPEARANCE_MAX_LENGTH, IMAGES_PER_GENERATION, PhotoSpec
-from looksmith.errors import InvalidParameter, NotFound
-from looksmith.ports import BlobStore, Clock, GenerationRepository, ImageEngine, JobQueue
+from looksmith.domain.specs import (
+    APPEARANCE_MAX_LENGTH,
+    IMAGES_PER_GENERATION,
+    PROMPT_MAX_LENGTH,
+    Age,
+    Ethnicity,
+    Gender,
+    LookSpec,
+    PhotoSpec,
+)
+from looksmith.errors import InvalidParameter, InvalidState, NotFound
+from looksmith.ports import (
+    BlobStore,
+    Clock,
+    GenerationRepository,
+    GroupRepository,
+    ImageEngine,
+    JobQueue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +59,14 @@ class GenerationRequest:
     callback_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LookRequest:
+    """A validated request to generate looks of a trained group."""
+
+    group_id: str
+    look: LookSpec
+
+
 class GenerationService:
     """Owns the life of a photo generation, from request to four stored images."""
 
@@ -43,12 +74,14 @@ class GenerationService:
         self,
         *,
         generations: GenerationRepository,
+        groups: GroupRepository,
         blobs: BlobStore,
         engine: ImageEngine,
         queue: JobQueue,
         clock: Clock,
     ) -> None:
         self._generations = generations
+        self._groups = groups
         self._blobs = blobs
         self._engine = engine
         self._queue = queue
@@ -57,20 +90,71 @@ class GenerationService:
     def submit(self, *, tenant_id: str, request: GenerationRequest) -> Generation:
         """Durably store a new generation and its job, then wake a worker."""
         _check_request(request)
+        return self._accept(
+            tenant_id=tenant_id,
+            name=request.name,
+            spec=request.spec,
+            callback_url=request.callback_url,
+            callback_id=request.callback_id,
+        )
+
+    def submit_look(self, *, tenant_id: str, request: LookRequest) -> Generation:
+        """Accept a look generation for a group whose training is ready."""
+        _check_text("prompt", request.look.prompt, PROMPT_MAX_LENGTH)
+        group = None
+        if is_hex_id(request.group_id):
+            group = self._groups.get_group(request.group_id, tenant_id=tenant_id)
+        if group is None:
+            raise InvalidParameter("group_id", f"group {request.group_id} not found")
+        if group.train_status is not TrainStatus.READY or not group.identity_key:
+            raise InvalidState(
+                f"group {group.id} is not trained yet: train it and wait for status ready"
+            )
+        look = request.look
+        spec = PhotoSpec(
+            age=Age.UNSPECIFIED,
+            gender=Gender.UNSPECIFIED,
+            ethnicity=Ethnicity.UNSPECIFIED,
+            orientation=look.orientation,
+            pose=look.pose,
+            style=look.style,
+            appearance=look.prompt,
+        )
+        return self._accept(
+            tenant_id=tenant_id,
+            name=group.name,
+            spec=spec,
+            kind=GenerationKind.LOOK,
+            group_id=group.id,
+        )
+
+    def _accept(
+        self,
+        *,
+        tenant_id: str,
+        name: str,
+        spec: PhotoSpec,
+        kind: GenerationKind = GenerationKind.PHOTO,
+        group_id: str | None = None,
+        callback_url: str | None = None,
+        callback_id: str | None = None,
+    ) -> Generation:
         now = self._clock.now()
         generation = Generation(
             id=new_id(),
             tenant_id=tenant_id,
-            name=request.name,
-            spec=request.spec,
+            name=name,
+            spec=spec,
             seed=secrets.randbelow(2**31),
             status=GenerationStatus.QUEUED,
             message=None,
             image_ids=(),
-            callback_url=request.callback_url,
-            callback_id=request.callback_id,
+            callback_url=callback_url,
+            callback_id=callback_id,
             created_at=now,
             updated_at=now,
+            kind=kind,
+            group_id=group_id,
         )
         self._generations.add(generation)
         self._queue.enqueue(JobKind.RENDER_GENERATION, generation.id)
@@ -98,27 +182,56 @@ class GenerationService:
                 message=None,
                 at=self._clock.now(),
             )
-        images = [self._render_one(generation, index) for index in range(IMAGES_PER_GENERATION)]
-        if not self._generations.complete(target_id, images=images, at=self._clock.now()):
+        render = self._renderer(generation)
+        if render is None:
+            self._fail(generation, "the group was deleted or is no longer trained")
+            return
+        images = [
+            self._store(generation, index, render(index)) for index in range(IMAGES_PER_GENERATION)
+        ]
+        is_look = generation.kind is GenerationKind.LOOK
+        new_looks = [self._as_look(generation, image) for image in images] if is_look else []
+        if not self._generations.complete(
+            target_id, images=images, at=self._clock.now(), new_looks=new_looks
+        ):
+            # Deleted (with its group) while rendering: drop what was written.
             log.warning("generation %s changed while rendering; result dropped", target_id)
+            for image in images:
+                self._blobs.delete(image_key(image.id))
 
     def give_up(self, target_id: str, reason: str) -> None:
         """Fail a generation whose job ran out of attempts."""
         generation = self._generations.get(target_id)
-        if generation is None or generation.status.is_terminal:
-            return
+        if generation is not None and not generation.status.is_terminal:
+            self._fail(generation, reason)
+
+    def _fail(self, generation: Generation, reason: str) -> None:
         self._generations.set_status(
-            target_id,
+            generation.id,
             expected=generation.status,
             status=GenerationStatus.FAILED,
             message=reason,
             at=self._clock.now(),
         )
 
-    def _render_one(self, generation: Generation, index: int) -> StoredImage:
+    def _renderer(self, generation: Generation) -> Callable[[int], RenderedImage] | None:
+        """Renders picture ``i`` of the generation; None if its group's identity is gone."""
+        seed = generation.seed
+        if generation.kind is GenerationKind.PHOTO:
+            return lambda i: self._engine.render_photo(generation.spec, seed=seed, variant=i)
+        group = self._groups.get_group(generation.group_id or "")
+        identity = self._blobs.get(group.identity_key) if group and group.identity_key else None
+        if identity is None:
+            return None
+        spec = generation.spec
+        look = LookSpec(
+            prompt=spec.appearance, orientation=spec.orientation, pose=spec.pose, style=spec.style
+        )
+        return lambda i: self._engine.render_look(identity, look, seed=seed, variant=i)
+
+    def _store(self, generation: Generation, index: int, rendered: RenderedImage) -> StoredImage:
         # Ids derive from the generation, so a rerun overwrites the same blobs.
         image_id = derived_id(generation.id, index)
-        rendered = self._engine.render_photo(generation.spec, seed=generation.seed, variant=index)
         self._blobs.put(image_key(image_id), rendered.data, rendered.content_type)
         return StoredImage(
             id=image_id,
@@ -128,16 +241,34 @@ class GenerationService:
             size=len(rendered.data),
             etag=hashlib.sha256(rendered.data).hexdigest()[:32],
             created_at=self._clock.now(),
+            width=rendered.width,
+            height=rendered.height,
+            face=rendered.face,
+        )
+
+    def _as_look(self, generation: Generation, image: StoredImage) -> Look:
+        """A finished look image, as a completed look of the generation's group."""
+        return Look(
+            id=image.id,
+            tenant_id=generation.tenant_id,
+            group_id=generation.group_id or "",
+            name=generation.name,
+            status=LookStatus.COMPLETED,
+            message=None,
+            business_type=BusinessType.GENERATED,
+            face=image.face,
+            created_at=image.created_at,
+            updated_at=image.created_at,
         )
 
 
 def _check_request(request: GenerationRequest) -> None:
-    if not request.name.strip():
-        raise InvalidParameter("name", "must not be empty")
-    if len(request.name) > NAME_MAX_LENGTH:
-        raise InvalidParameter("name", f"at most {NAME_MAX_LENGTH} characters")
-    appearance = request.spec.appearance
-    if not appearance.strip():
-        raise InvalidParameter("appearance", "must not be empty")
-    if len(appearance) > APPEARANCE_MAX_LENGTH:
-        raise InvalidParameter("appearance", f"at most {APPEARANCE_MAX_LENGTH} characters")
+    _check_text("name", request.name, NAME_MAX_LENGTH)
+    _check_text("appearance", request.spec.appearance, APPEARANCE_MAX_LENGTH)
+
+
+def _check_text(param: str, value: str, max_length: int) -> None:
+    if not value.strip():
+        raise InvalidParameter(param, "must not be empty")
+    if len(value) > max_length:
+        raise InvalidParameter(param, f"at most {max_length} characters")

@@ -47,6 +47,10 @@ class ImageService:
         keys = [image_key(image_id) for image_id in image_ids]
         return keys, [self._signer.sign(key, expires_at=expires_at) for key in keys]
 
+    def url_for(self, image_id: str) -> str:
+        """A freshly signed URL of one image."""
+        return self._signer.sign(image_key(image_id), expires_at=self.link_expiry())
+
     def open(self, *, image_id: str, expires: str | None, signature: str | None) -> ImageContent:
         """The image behind a signed link: 404 for a malformed id, 403 for a bad signature."""
         if not is_hex_id(image_id):

@@ -37,8 +37,16 @@ class LocalBlobStore:
             return None
 
     def delete(self, key: str) -> None:
-        """Remove the file if it exists."""
-        self._path(key).unlink(missing_ok=True)
+        """Remove the file if it exists, and the folders it leaves empty."""
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == self._root:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or already gone
+                break
 
     def keys(self, prefix: str = "") -> Sequence[str]:
         """Every finished key under the root that starts with ``prefix``."""

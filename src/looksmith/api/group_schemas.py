@@ -1,0 +1,272 @@
+"""Wire schemas of uploads, groups, looks and training, with explicit mappers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from looksmith.domain.models import AvatarGroup, GroupSummary, Look, LookStatus, StoredImage
+from looksmith.domain.specs import PROMPT_MAX_LENGTH, LookSpec, Orientation, Pose, Style
+from looksmith.services.generations import LookRequest
+
+NOT_UPSCALABLE = "Upscaling is available for motion looks only"
+NOT_READY = "Photo avatar look upload not completed"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CreateGroupRequest(_Body):
+    """Body of ``POST /v2/photo_avatar/avatar_group/create``."""
+
+    name: str = Field(min_length=1, max_length=200)
+    image_key: str = Field(min_length=1, max_length=200)
+    generation_id: str | None = None
+
+
+class AddLooksRequest(_Body):
+    """Body of ``POST /v2/photo_avatar/avatar_group/add``."""
+
+    group_id: str = Field(min_length=1, max_length=64)
+    image_keys: list[str] = Field(min_length=1, max_length=4)
+    name: str = Field(min_length=1, max_length=200)
+    generation_id: str | None = None
+
+
+class TrainRequest(_Body):
+    """Body of ``POST /v2/photo_avatar/train``."""
+
+    group_id: str = Field(min_length=1, max_length=64)
+
+
+class GenerateLooksRequest(_Body):
+    """Body of ``POST /v2/photo_avatar/look/generate``."""
+
+    group_id: str = Field(min_length=1, max_length=64)
+    prompt: str = Field(min_length=1, max_length=PROMPT_MAX_LENGTH)
+    orientation: Orientation
+    pose: Pose
+    style: Style
+
+    def to_request(self) -> LookRequest:
+        """The service's view of this body."""
+        look = LookSpec(
+            prompt=self.prompt, orientation=self.orientation, pose=self.pose, style=self.style
+        )
+        return LookRequest(group_id=self.group_id, look=look)
+
+
+class UpscaleAvailability(BaseModel):
+    """Whether the look can be upscaled, and why not."""
+
+    available: bool
+    reason: str | None
+
+
+class LookData(BaseModel):
+    """A look (photo avatar), as HeyGen's create, add, details and list endpoints show it."""
+
+    id: str
+    image_url: str
+    created_at: float
+    name: str
+    status: Literal["pending", "completed", "failed"]
+    group_id: str
+    is_motion: bool
+    motion_preview_url: str | None
+    business_type: Literal["user_upload", "generated"]
+    upscale_availability: UpscaleAvailability
+    upscaled: bool
+    background_sound_effect: None
+    default_voice_id: str | None
+    moderation_msg: str | None
+
+
+class LookResponse(BaseModel):
+    """One look."""
+
+    error: None = None
+    data: LookData
+
+
+class LookListData(BaseModel):
+    """Looks added to a group."""
+
+    photo_avatar_list: list[LookData]
+
+
+class LookListResponse(BaseModel):
+    """Answer to adding looks."""
+
+    error: None = None
+    data: LookListData
+
+
+class FlowData(BaseModel):
+    """A started training."""
+
+    flow_id: str
+
+
+class FlowResponse(BaseModel):
+    """Answer to a training request."""
+
+    error: None = None
+    data: FlowData
+
+
+class TrainStatusData(BaseModel):
+    """A group's training, with integer timestamps as HeyGen sent them."""
+
+    status: Literal["pending", "ready", "failed"]
+    error_msg: str | None
+    created_at: int | None
+    updated_at: int | None
+
+
+class TrainStatusResponse(BaseModel):
+    """Answer to a training status request."""
+
+    error: None = None
+    data: TrainStatusData
+
+
+class GroupData(BaseModel):
+    """A group in the group list; ``created_at`` is a whole number."""
+
+    id: str
+    name: str
+    created_at: int
+    num_looks: int
+    preview_image: str | None
+    group_type: Literal["PHOTO"]
+    train_status: Literal["pending", "ready", "failed"] | None
+    default_voice_id: str | None
+
+
+class GroupListData(BaseModel):
+    """One page of groups and the total."""
+
+    total_count: int
+    avatar_group_list: list[GroupData]
+
+
+class GroupListResponse(BaseModel):
+    """Answer to listing groups."""
+
+    error: None = None
+    data: GroupListData
+
+
+class AvatarListData(BaseModel):
+    """One page of a group's looks and the total."""
+
+    total_count: int
+    avatar_list: list[LookData]
+
+
+class AvatarListResponse(BaseModel):
+    """Answer to listing a group's looks."""
+
+    error: None = None
+    data: AvatarListData
+
+
+class AssetData(BaseModel):
+    """An uploaded file, as ``POST /v1/asset`` returns it."""
+
+    id: str
+    name: str
+    file_type: Literal["image"]
+    folder_id: str
+    meta: str | None
+    created_ts: int
+    url: str
+    image_key: str
+
+
+class AssetResponse(BaseModel):
+    """The v1 envelope around an uploaded asset."""
+
+    code: int = 100
+    data: AssetData
+    msg: None = None
+    message: None = None
+
+
+class DeletedResponse(BaseModel):
+    """The v1 envelope of a successful delete."""
+
+    code: int = 100
+    data: None = None
+    msg: None = None
+    message: None = None
+
+
+def look_data(look: Look, image_url: str) -> LookData:
+    """The wire form of a look."""
+    pending = look.status is LookStatus.PENDING
+    return LookData(
+        id=look.id,
+        image_url=image_url,
+        created_at=look.created_at,
+        name=look.name,
+        status=look.status.value,
+        group_id=look.group_id,
+        is_motion=False,
+        motion_preview_url=None,
+        business_type=look.business_type.value,
+        upscale_availability=UpscaleAvailability(
+            available=False, reason=NOT_READY if pending else NOT_UPSCALABLE
+        ),
+        upscaled=False,
+        background_sound_effect=None,
+        default_voice_id=None,
+        moderation_msg=look.message,
+    )
+
+
+def train_status_data(group: AvatarGroup) -> TrainStatusData:
+    """The wire form of a group's training."""
+    assert group.train_status is not None
+    return TrainStatusData(
+        status=group.train_status.value,
+        error_msg=group.train_error,
+        created_at=_whole(group.train_created_at),
+        updated_at=_whole(group.train_updated_at),
+    )
+
+
+def group_data(summary: GroupSummary, preview_url: str | None) -> GroupData:
+    """The wire form of a group in the list."""
+    group = summary.group
+    return GroupData(
+        id=group.id,
+        name=group.name,
+        created_at=int(group.created_at),
+        num_looks=summary.num_looks,
+        preview_image=preview_url,
+        group_type="PHOTO",
+        train_status=group.train_status.value if group.train_status else None,
+        default_voice_id=None,
+    )
+
+
+def asset_data(image: StoredImage, url: str, key: str) -> AssetData:
+    """The wire form of an uploaded image."""
+    return AssetData(
+        id=image.id,
+        name=image.id,
+        file_type="image",
+        folder_id="",
+        meta=None,
+        created_ts=int(image.created_at),
+        url=url,
+        image_key=key,
+    )
+
+
+def _whole(timestamp: float | None) -> int | None:
+    return None if timestamp is None else int(timestamp)

@@ -1,0 +1,181 @@
+"""Avatar groups: create, add looks, train, list, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from looksmith.api.deps import Bodies, CurrentTenant, Groups, Images, Training
+from looksmith.api.group_schemas import (
+    AddLooksRequest,
+    AvatarListData,
+    AvatarListResponse,
+    CreateGroupRequest,
+    DeletedResponse,
+    FlowData,
+    FlowResponse,
+    GroupListData,
+    GroupListResponse,
+    LookListData,
+    LookListResponse,
+    LookResponse,
+    TrainRequest,
+    TrainStatusResponse,
+    group_data,
+    look_data,
+    train_status_data,
+)
+from looksmith.api.schemas import ErrorResponse
+from looksmith.services.groups import Page
+
+router = APIRouter(tags=["avatar groups"])
+
+_ERR = {"model": ErrorResponse}
+_BAD_INPUT: dict[int | str, dict[str, object]] = {
+    400: {**_ERR, "description": "Invalid parameter or wrong state"},
+    401: {**_ERR, "description": "Missing or invalid API key"},
+}
+_BY_PATH: dict[int | str, dict[str, object]] = {
+    **_BAD_INPUT,
+    404: {**_ERR, "description": "Unknown group"},
+}
+
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page, from 1.")]
+PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page, at most 100.")]
+
+
+@router.post(
+    "/v2/photo_avatar/avatar_group/create",
+    response_model=LookResponse,
+    responses=_BAD_INPUT,
+    summary="Create a photo avatar group",
+)
+def create_group(
+    body: CreateGroupRequest, tenant_id: CurrentTenant, groups: Groups, images: Images
+) -> LookResponse:
+    """A group from one uploaded or generated image; its first look's id is the group's."""
+    look = groups.create_group(
+        tenant_id=tenant_id, name=body.name, key=body.image_key, generation_id=body.generation_id
+    )
+    return LookResponse(data=look_data(look, images.url_for(look.id)))
+
+
+@router.post(
+    "/v2/photo_avatar/avatar_group/add",
+    response_model=LookListResponse,
+    responses=_BAD_INPUT,
+    summary="Add looks to a photo avatar group",
+)
+def add_looks(
+    body: AddLooksRequest, tenant_id: CurrentTenant, groups: Groups, images: Images
+) -> LookListResponse:
+    """One new pending look per image key (1 to 4)."""
+    looks = groups.add_looks(
+        tenant_id=tenant_id,
+        group_id=body.group_id,
+        name=body.name,
+        keys=body.image_keys,
+        generation_id=body.generation_id,
+    )
+    listed = [look_data(look, images.url_for(look.id)) for look in looks]
+    return LookListResponse(data=LookListData(photo_avatar_list=listed))
+
+
+@router.post(
+    "/v2/photo_avatar/train",
+    response_model=FlowResponse,
+    responses=_BAD_INPUT,
+    summary="Train a photo avatar group",
+)
+def train_group(body: TrainRequest, tenant_id: CurrentTenant, training: Training) -> FlowResponse:
+    """Queue a training; 400 when no look has a checked face or one is already running."""
+    flow_id = training.start(tenant_id=tenant_id, group_id=body.group_id)
+    return FlowResponse(data=FlowData(flow_id=flow_id))
+
+
+@router.get(
+    "/v2/photo_avatar/train/status/{group_id}",
+    response_model=TrainStatusResponse,
+    responses=_BY_PATH,
+    summary="Get training job status",
+)
+def train_status(
+    group_id: str, tenant_id: CurrentTenant, training: Training
+) -> TrainStatusResponse:
+    """``pending``, ``ready`` or ``failed`` with ``error_msg``."""
+    group = training.status(tenant_id=tenant_id, group_id=group_id)
+    return TrainStatusResponse(data=train_status_data(group))
+
+
+@router.get(
+    "/v2/avatar_group.list",
+    response_model=GroupListResponse,
+    responses=_BAD_INPUT,
+    summary="List all avatar groups",
+)
+def list_groups(
+    tenant_id: CurrentTenant,
+    groups: Groups,
+    images: Images,
+    include_public: bool = Query(
+        default=False, description="Accepted; there are no public groups."
+    ),
+    page: PageNumber = 1,
+    limit: PageSize = 50,
+) -> GroupListResponse:
+    """One page of the tenant's groups, newest first."""
+    total, found = groups.list_groups(tenant_id=tenant_id, page=Page(page=page, limit=limit))
+    listed = [
+        group_data(
+            summary, images.url_for(summary.preview_look_id) if summary.preview_look_id else None
+        )
+        for summary in found
+    ]
+    return GroupListResponse(data=GroupListData(total_count=total, avatar_group_list=listed))
+
+
+@router.get(
+    "/v2/avatar_group/{group_id}/avatars",
+    response_model=AvatarListResponse,
+    responses=_BY_PATH,
+    summary="List all avatars in one avatar group",
+)
+def list_looks(
+    group_id: str,
+    tenant_id: CurrentTenant,
+    groups: Groups,
+    images: Images,
+    page: PageNumber = 1,
+    limit: PageSize = 50,
+) -> AvatarListResponse:
+    """One page of a group's looks, oldest first."""
+    total, found = groups.list_looks(
+        tenant_id=tenant_id, group_id=group_id, page=Page(page=page, limit=limit)
+    )
+    listed = [look_data(look, images.url_for(look.id)) for look in found]
+    return AvatarListResponse(data=AvatarListData(total_count=total, avatar_list=listed))
+
+
+def _delete_group(
+    group_id: str, tenant_id: CurrentTenant, groups: Groups, bodies: Bodies
+) -> DeletedResponse:
+    """Delete the group and everything in it; a repeat is a 404."""
+    groups.delete_group(tenant_id=tenant_id, group_id=group_id)
+    bodies.clear()  # its look generations are gone too
+    return DeletedResponse()
+
+
+for _path, _name in (
+    ("/v2/photo_avatar_group/{group_id}", "delete_photo_avatar_group"),
+    ("/v2/avatar_group/{group_id}", "delete_avatar_group"),
+):
+    router.add_api_route(
+        _path,
+        _delete_group,
+        methods=["DELETE"],
+        response_model=DeletedResponse,
+        responses=_BY_PATH,
+        summary="Delete a photo avatar group",
+        operation_id=_name,
+    )

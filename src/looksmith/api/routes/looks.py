@@ -1,0 +1,68 @@
+"""Looks: generate new ones for a trained group, read one, delete one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from looksmith.api import convertors  # noqa: F401  (registers the hex32 path convertor)
+from looksmith.api.deps import CurrentTenant, Generations, Groups, Images
+from looksmith.api.group_schemas import (
+    DeletedResponse,
+    GenerateLooksRequest,
+    LookResponse,
+    look_data,
+)
+from looksmith.api.schemas import ErrorResponse, GenerateResponse, GenerationIdData
+
+router = APIRouter(prefix="/v2/photo_avatar", tags=["looks"])
+
+_ERR = {"model": ErrorResponse}
+
+
+@router.post(
+    "/look/generate",
+    response_model=GenerateResponse,
+    responses={
+        400: {**_ERR, "description": "Invalid parameter, or the group is not trained"},
+        401: {**_ERR, "description": "Missing or invalid API key"},
+    },
+    summary="Generate photo avatar looks",
+)
+def generate_looks(
+    body: GenerateLooksRequest, tenant_id: CurrentTenant, generations: Generations
+) -> GenerateResponse:
+    """Four new looks of the trained person; poll them with the generation status endpoint."""
+    generation = generations.submit_look(tenant_id=tenant_id, request=body.to_request())
+    return GenerateResponse(data=GenerationIdData(generation_id=generation.id))
+
+
+@router.get(
+    "/{look_id:hex32}",
+    response_model=LookResponse,
+    responses={
+        401: {**_ERR, "description": "Missing or invalid API key"},
+        404: {**_ERR, "description": "Unknown look"},
+    },
+    summary="Photo avatar details",
+)
+def look_details(
+    look_id: str, tenant_id: CurrentTenant, groups: Groups, images: Images
+) -> LookResponse:
+    """One look, with a freshly signed image URL."""
+    look = groups.look(tenant_id=tenant_id, look_id=look_id)
+    return LookResponse(data=look_data(look, images.url_for(look.id)))
+
+
+@router.delete(
+    "/{look_id:hex32}",
+    response_model=DeletedResponse,
+    responses={
+        401: {**_ERR, "description": "Missing or invalid API key"},
+        404: {**_ERR, "description": "Unknown look"},
+    },
+    summary="Delete a photo avatar",
+)
+def delete_look(look_id: str, tenant_id: CurrentTenant, groups: Groups) -> DeletedResponse:
+    """Delete one look and its image; a repeat is a 404."""
+    groups.delete_look(tenant_id=tenant_id, look_id=look_id)
+    return DeletedResponse()

@@ -1,0 +1,234 @@
+"""Avatar groups and their looks in SQL; face checks and trainings are queued atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, update
+
+from looksmith.db import rows
+from looksmith.db.jobs import new_job
+from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
+from looksmith.domain.models import (
+    AvatarGroup,
+    GroupSummary,
+    JobKind,
+    Look,
+    LookStatus,
+    StoredImage,
+    TrainStatus,
+)
+from looksmith.domain.specs import FaceBox
+
+_GROUP = select(avatar_groups).where(avatar_groups.c.id == bindparam("id"))
+_LOOK = select(looks).where(looks.c.id == bindparam("id"))
+
+
+class SqlGroupRepository:
+    """Groups, looks, their images and the jobs that check and train them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add_group(self, group: AvatarGroup, look: Look, image: StoredImage) -> None:
+        """Insert a group with its first look, that look's image and its face-check job."""
+        with self._engine.begin() as conn:
+            conn.execute(insert(avatar_groups).values(**rows.group_values(group)))
+            self._insert_looks(conn, [(look, image)])
+
+    def add_looks(self, pairs: Sequence[tuple[Look, StoredImage]]) -> None:
+        """Insert looks with their images and face-check jobs, in one commit."""
+        with self._engine.begin() as conn:
+            self._insert_looks(conn, pairs)
+
+    def get_group(self, group_id: str, *, tenant_id: str | None = None) -> AvatarGroup | None:
+        """The group, or None if unknown or (with ``tenant_id``) someone else's."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_GROUP, {"id": group_id}).first()
+        group = rows.group_from_row(row._mapping) if row else None
+        return group if group and tenant_id in (None, group.tenant_id) else None
+
+    def get_look(self, look_id: str, *, tenant_id: str | None = None) -> Look | None:
+        """The look, or None if unknown or (with ``tenant_id``) someone else's."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_LOOK, {"id": look_id}).first()
+        look = rows.look_from_row(row._mapping) if row else None
+        return look if look and tenant_id in (None, look.tenant_id) else None
+
+    def finish_look_check(
+        self,
+        look_id: str,
+        *,
+        status: LookStatus,
+        message: str | None,
+        face: FaceBox | None,
+        at: float,
+    ) -> bool:
+        """Record the face check of a pending look."""
+        query = (
+            update(looks)
+            .where(looks.c.id == look_id, looks.c.status == LookStatus.PENDING.value)
+            .values(status=status.value, message=message, updated_at=at, **rows.face_values(face))
+        )
+        with self._engine.begin() as conn:
+            return conn.execute(query).rowcount == 1
+
+    def start_training(self, group_id: str, *, flow_id: str, at: float) -> bool:
+        """Mark training pending and queue it, unless a training is already pending."""
+        query = (
+            update(avatar_groups)
+            .where(
+                avatar_groups.c.id == group_id,
+                or_(
+                    avatar_groups.c.train_status.is_(None),
+                    avatar_groups.c.train_status != TrainStatus.PENDING.value,
+                ),
+            )
+            .values(
+                train_status=TrainStatus.PENDING.value,
+                train_error=None,
+                train_created_at=at,
+                train_updated_at=None,
+                flow_id=flow_id,
+            )
+        )
+        with self._engine.begin() as conn:
+            if conn.execute(query).rowcount != 1:
+                return False
+            conn.execute(insert(jobs).values(**new_job(JobKind.TRAIN_GROUP, group_id, at)))
+        return True
+
+    def finish_training(
+        self,
+        group_id: str,
+        *,
+        flow_id: str,
+        status: TrainStatus,
+        error: str | None,
+        identity_key: str | None,
+        at: float,
+    ) -> bool:
+        """Close the pending training ``flow_id``; a newer training is left alone."""
+        values: dict[str, object] = {
+            "train_status": status.value,
+            "train_error": error,
+            "train_updated_at": at,
+        }
+        if identity_key is not None:
+            values["identity_key"] = identity_key
+        query = (
+            update(avatar_groups)
+            .where(
+                avatar_groups.c.id == group_id,
+                avatar_groups.c.flow_id == flow_id,
+                avatar_groups.c.train_status == TrainStatus.PENDING.value,
+            )
+            .values(**values)
+        )
+        with self._engine.begin() as conn:
+            return conn.execute(query).rowcount == 1
+
+    def training_looks(self, group_id: str) -> Sequence[Look]:
+        """Completed looks of the group whose face is known, oldest first."""
+        query = (
+            select(looks)
+            .where(
+                looks.c.group_id == group_id,
+                looks.c.status == LookStatus.COMPLETED.value,
+                looks.c.face_x.is_not(None),
+            )
+            .order_by(looks.c.created_at, looks.c.id)
+        )
+        with self._engine.connect() as conn:
+            return [rows.look_from_row(row) for row in conn.execute(query).mappings()]
+
+    def list_groups(
+        self, tenant_id: str, *, offset: int, limit: int
+    ) -> tuple[int, Sequence[GroupSummary]]:
+        """One page of the tenant's groups, newest first, with look counts and a preview."""
+        look_count = (
+            select(func.count()).where(looks.c.group_id == avatar_groups.c.id).scalar_subquery()
+        )
+        preview = (
+            select(looks.c.id)
+            .where(looks.c.group_id == avatar_groups.c.id)
+            .order_by(looks.c.created_at, looks.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        owned = avatar_groups.c.tenant_id == tenant_id
+        page = (
+            select(avatar_groups, look_count.label("num_looks"), preview.label("preview_id"))
+            .where(owned)
+            .order_by(avatar_groups.c.created_at.desc(), avatar_groups.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            total = conn.execute(select(func.count()).where(owned)).scalar_one()
+            found = conn.execute(page).mappings().all()
+        return total, [
+            GroupSummary(rows.group_from_row(row), row["num_looks"], row["preview_id"])
+            for row in found
+        ]
+
+    def list_looks(self, group_id: str, *, offset: int, limit: int) -> tuple[int, Sequence[Look]]:
+        """One page of a group's looks, oldest first."""
+        in_group = looks.c.group_id == group_id
+        page = (
+            select(looks)
+            .where(in_group)
+            .order_by(looks.c.created_at, looks.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            total = conn.execute(select(func.count()).where(in_group)).scalar_one()
+            found = conn.execute(page).mappings().all()
+        return total, [rows.look_from_row(row) for row in found]
+
+    def delete_look(self, look_id: str, *, tenant_id: str) -> bool:
+        """Delete the tenant's look and its image row."""
+        with self._engine.begin() as conn:
+            gone = conn.execute(
+                delete(looks).where(looks.c.id == look_id, looks.c.tenant_id == tenant_id)
+            ).rowcount
+            if gone:
+                conn.execute(delete(images).where(images.c.id == look_id))
+        return gone == 1
+
+    def delete_group(self, group_id: str, *, tenant_id: str) -> list[str] | None:
+        """Delete the group, its looks and its look generations; return the freed image ids."""
+        owned = (avatar_groups.c.id == group_id) & (avatar_groups.c.tenant_id == tenant_id)
+        with self._engine.begin() as conn:
+            if conn.execute(select(avatar_groups.c.id).where(owned)).first() is None:
+                return None
+            look_ids = list(
+                conn.execute(select(looks.c.id).where(looks.c.group_id == group_id)).scalars()
+            )
+            generation_ids = list(
+                conn.execute(
+                    select(generations.c.id).where(generations.c.group_id == group_id)
+                ).scalars()
+            )
+            image_ids = set(look_ids) | set(
+                conn.execute(
+                    select(images.c.id).where(images.c.generation_id.in_(generation_ids))
+                ).scalars()
+            )
+            conn.execute(delete(looks).where(looks.c.group_id == group_id))
+            conn.execute(delete(images).where(images.c.id.in_(image_ids)))
+            conn.execute(
+                delete(jobs).where(jobs.c.target_id.in_([group_id, *generation_ids, *look_ids]))
+            )
+            conn.execute(delete(generations).where(generations.c.id.in_(generation_ids)))
+            conn.execute(delete(avatar_groups).where(avatar_groups.c.id == group_id))
+        return sorted(image_ids)
+
+    def _insert_looks(self, conn: Connection, pairs: Sequence[tuple[Look, StoredImage]]) -> None:
+        conn.execute(insert(images), [rows.image_values(image) for _, image in pairs])
+        conn.execute(insert(looks), [rows.look_values(look) for look, _ in pairs])
+        conn.execute(
+            insert(jobs),
+            [new_job(JobKind.CHECK_LOOK, look.id, look.created_at) for look, _ in pairs],
+        )

@@ -1,0 +1,1 @@
+"""Reading uploaded images with Pillow."""

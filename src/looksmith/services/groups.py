@@ -1,0 +1,225 @@
+"""Avatar groups and their looks: create, add, check faces, list, delete."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from looksmith.domain.models import (
+    AvatarGroup,
+    BusinessType,
+    GroupSummary,
+    ImageSource,
+    Look,
+    LookStatus,
+    StoredImage,
+    image_id_from_key,
+    image_key,
+    is_hex_id,
+    new_id,
+)
+from looksmith.errors import InvalidParameter, NotFound
+from looksmith.ports import BlobStore, Clock, FaceDetector, GroupRepository, ImageRepository
+
+log = logging.getLogger(__name__)
+
+NO_FACE = "No face detected, please try another photo."
+MAX_KEYS_PER_ADD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which slice of a list to return; ``page`` counts from 1."""
+
+    page: int = 1
+    limit: int = 50
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (self.page - 1) * self.limit
+
+
+class GroupService:
+    """Owns groups and looks; a look's face check runs in a worker."""
+
+    def __init__(
+        self,
+        *,
+        groups: GroupRepository,
+        images: ImageRepository,
+        blobs: BlobStore,
+        faces: FaceDetector,
+        clock: Clock,
+    ) -> None:
+        self._groups = groups
+        self._images = images
+        self._blobs = blobs
+        self._faces = faces
+        self._clock = clock
+
+    def create_group(
+        self, *, tenant_id: str, name: str, key: str, generation_id: str | None
+    ) -> Look:
+        """A new group whose first look (id equal to the group's) shows the image ``key``."""
+        _check_name(name)
+        source = self._source_image(tenant_id, key, generation_id, param="image_key")
+        group = AvatarGroup(id=new_id(), tenant_id=tenant_id, name=name, created_at=self._now())
+        look, image = self._copy_as_look(source, look_id=group.id, group_id=group.id, name=name)
+        self._groups.add_group(group, look, image)
+        return look
+
+    def add_looks(
+        self,
+        *,
+        tenant_id: str,
+        group_id: str,
+        name: str,
+        keys: Sequence[str],
+        generation_id: str | None,
+    ) -> list[Look]:
+        """New pending looks of an existing group, one per image key (1 to 4)."""
+        _check_name(name)
+        if not 1 <= len(keys) <= MAX_KEYS_PER_ADD:
+            raise InvalidParameter("image_keys", f"give 1 to {MAX_KEYS_PER_ADD} image keys")
+        self.group(tenant_id=tenant_id, group_id=group_id, param="group_id")
+        sources = [
+            self._source_image(tenant_id, key, generation_id, param=f"image_keys.{i}")
+            for i, key in enumerate(keys)
+        ]
+        pairs = [
+            self._copy_as_look(source, look_id=new_id(), group_id=group_id, name=name)
+            for source in sources
+        ]
+        self._groups.add_looks(pairs)
+        return [look for look, _ in pairs]
+
+    def group(self, *, tenant_id: str, group_id: str, param: str | None = None) -> AvatarGroup:
+        """The tenant's group; 404 by path (``param`` None) or 400 naming the body field."""
+        found = (
+            self._groups.get_group(group_id, tenant_id=tenant_id) if is_hex_id(group_id) else None
+        )
+        if found is None:
+            if param is None:
+                raise NotFound(f"group {group_id} not found")
+            raise InvalidParameter(param, f"group {group_id} not found")
+        return found
+
+    def look(self, *, tenant_id: str, look_id: str) -> Look:
+        """The tenant's look, or 404."""
+        found = self._groups.get_look(look_id, tenant_id=tenant_id) if is_hex_id(look_id) else None
+        if found is None:
+            raise NotFound(f"photo avatar {look_id} not found")
+        return found
+
+    def list_groups(self, *, tenant_id: str, page: Page) -> tuple[int, Sequence[GroupSummary]]:
+        """The total and one page of the tenant's groups."""
+        return self._groups.list_groups(tenant_id, offset=page.offset, limit=page.limit)
+
+    def list_looks(
+        self, *, tenant_id: str, group_id: str, page: Page
+    ) -> tuple[int, Sequence[Look]]:
+        """The total and one page of a group's looks."""
+        self.group(tenant_id=tenant_id, group_id=group_id)
+        return self._groups.list_looks(group_id, offset=page.offset, limit=page.limit)
+
+    def delete_look(self, *, tenant_id: str, look_id: str) -> None:
+        """Delete a look and its image; a second delete is a 404."""
+        if not is_hex_id(look_id) or not self._groups.delete_look(look_id, tenant_id=tenant_id):
+            raise NotFound(f"photo avatar {look_id} not found")
+        self._blobs.delete(image_key(look_id))
+
+    def delete_group(self, *, tenant_id: str, group_id: str) -> None:
+        """Delete a group with its looks, look generations, identities and their blobs."""
+        freed = (
+            self._groups.delete_group(group_id, tenant_id=tenant_id)
+            if is_hex_id(group_id)
+            else None
+        )
+        if freed is None:
+            raise NotFound(f"group {group_id} not found")
+        for image_id in freed:
+            self._blobs.delete(image_key(image_id))
+        for key in self._blobs.keys(f"identity/{group_id}/"):
+            self._blobs.delete(key)
+
+    def run(self, target_id: str) -> None:
+        """Face-check a pending look: the face its engine drew, or one the detector finds."""
+        look = self._groups.get_look(target_id)
+        if look is None or look.status is not LookStatus.PENDING:
+            return
+        face = look.face
+        if face is None:
+            data = self._blobs.get(image_key(look.id))
+            face = self._faces.find_face(data) if data else None
+        status = LookStatus.COMPLETED if face else LookStatus.FAILED
+        self._groups.finish_look_check(
+            look.id, status=status, message=None if face else NO_FACE, face=face, at=self._now()
+        )
+
+    def give_up(self, target_id: str, reason: str) -> None:
+        """Fail a look whose face check kept failing."""
+        self._groups.finish_look_check(
+            target_id, status=LookStatus.FAILED, message=reason, face=None, at=self._now()
+        )
+
+    def _source_image(
+        self, tenant_id: str, key: str, generation_id: str | None, *, param: str
+    ) -> StoredImage:
+        image_id = image_id_from_key(key)
+        image = self._images.get_image(image_id) if image_id else None
+        if image is None or image.tenant_id != tenant_id or image.source is ImageSource.LOOK:
+            raise InvalidParameter(param, f"no uploaded or generated image {key}")
+        if generation_id is not None and image.generation_id != generation_id:
+            raise InvalidParameter(
+                "generation_id", f"image {key} is not from generation {generation_id}"
+            )
+        return image
+
+    def _copy_as_look(
+        self, source: StoredImage, *, look_id: str, group_id: str, name: str
+    ) -> tuple[Look, StoredImage]:
+        # A look owns a copy of its picture, so deleting it never breaks an upload or generation.
+        data = self._blobs.get(image_key(source.id))
+        if data is None:
+            raise InvalidParameter("image_key", f"image {image_key(source.id)} has no data")
+        now = self._now()
+        self._blobs.put(image_key(look_id), data, source.content_type)
+        generated = source.source is ImageSource.GENERATION
+        look = Look(
+            id=look_id,
+            tenant_id=source.tenant_id,
+            group_id=group_id,
+            name=name,
+            status=LookStatus.PENDING,
+            message=None,
+            business_type=BusinessType.GENERATED if generated else BusinessType.USER_UPLOAD,
+            face=source.face,
+            created_at=now,
+            updated_at=now,
+        )
+        image = StoredImage(
+            id=look_id,
+            tenant_id=source.tenant_id,
+            generation_id=None,
+            content_type=source.content_type,
+            size=source.size,
+            etag=source.etag,
+            created_at=now,
+            source=ImageSource.LOOK,
+            width=source.width,
+            height=source.height,
+            face=source.face,
+        )
+        return look, image
+
+    def _now(self) -> float:
+        return self._clock.now()
+
+
+def _check_name(name: str) -> None:
+    if not name.strip():
+        raise InvalidParameter("name", "must not be empty")
+    if len(name) > 200:
+        raise InvalidParameter("name", "at most 200 characters")

@@ -1,0 +1,105 @@
+"""Training a group: the engine learns the person from the group's checked photos."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from looksmith.domain.models import AvatarGroup, TrainStatus, image_key, new_id
+from looksmith.domain.specs import TrainingPhoto
+from looksmith.errors import InvalidState, NotFound
+from looksmith.ports import BlobStore, Clock, GroupRepository, ImageEngine
+from looksmith.services.groups import GroupService
+
+log = logging.getLogger(__name__)
+
+
+def no_valid_image(group_id: str, why: str) -> InvalidState:
+    """HeyGen's message for a group that cannot be trained now, with the reason added."""
+    return InvalidState(f"No valid image for training found in group {group_id}: {why}")
+
+
+class TrainingService:
+    """Starts trainings, reports them, and runs them in a worker."""
+
+    def __init__(
+        self,
+        *,
+        groups: GroupRepository,
+        group_service: GroupService,
+        blobs: BlobStore,
+        engine: ImageEngine,
+        clock: Clock,
+    ) -> None:
+        self._groups = groups
+        self._group_service = group_service
+        self._blobs = blobs
+        self._engine = engine
+        self._clock = clock
+
+    def start(self, *, tenant_id: str, group_id: str) -> str:
+        """Queue a training of the group; returns its flow id."""
+        group = self._group_service.group(tenant_id=tenant_id, group_id=group_id, param="group_id")
+        if not self._groups.training_looks(group.id):
+            raise no_valid_image(group.id, "no look has passed its face check yet")
+        flow_id = new_id()
+        if not self._groups.start_training(group.id, flow_id=flow_id, at=self._clock.now()):
+            raise no_valid_image(group.id, "a training of this group is already running")
+        return flow_id
+
+    def status(self, *, tenant_id: str, group_id: str) -> AvatarGroup:
+        """The group, whose ``train_*`` fields tell the training's state."""
+        group = self._group_service.group(tenant_id=tenant_id, group_id=group_id)
+        if group.train_status is None:
+            raise NotFound(f"group {group_id} has not been trained")
+        return group
+
+    def run(self, target_id: str) -> None:
+        """Learn the identity from the group's completed looks; safe to rerun."""
+        group = self._groups.get_group(target_id)
+        if group is None or group.train_status is not TrainStatus.PENDING or not group.flow_id:
+            return
+        photos = self._photos(group.id)
+        if not photos:
+            self._finish(group, TrainStatus.FAILED, "no look with a face is left in the group")
+            return
+        seed = int(hashlib.sha256(group.flow_id.encode()).hexdigest()[:8], 16)
+        identity = self._engine.train(photos, seed=seed)
+        key = f"identity/{group.id}/{group.flow_id}"
+        self._blobs.put(key, identity, "application/octet-stream")
+        if not self._finish(group, TrainStatus.READY, None, identity_key=key):
+            self._blobs.delete(key)
+        elif group.identity_key and group.identity_key != key:
+            self._blobs.delete(group.identity_key)
+
+    def give_up(self, target_id: str, reason: str) -> None:
+        """Fail a training that kept failing."""
+        group = self._groups.get_group(target_id)
+        if group is not None and group.flow_id:
+            self._finish(group, TrainStatus.FAILED, f"training failed: {reason}")
+
+    def _photos(self, group_id: str) -> list[TrainingPhoto]:
+        photos = []
+        for look in self._groups.training_looks(group_id):
+            data = self._blobs.get(image_key(look.id))
+            if data is not None and look.face is not None:
+                photos.append(TrainingPhoto(data=data, face=look.face))
+        return photos
+
+    def _finish(
+        self,
+        group: AvatarGroup,
+        status: TrainStatus,
+        error: str | None,
+        *,
+        identity_key: str | None = None,
+    ) -> bool:
+        assert group.flow_id is not None
+        return self._groups.finish_training(
+            group.id,
+            flow_id=group.flow_id,
+            status=status,
+            error=error,
+            identity_key=identity_key,
+            at=self._clock.now(),
+        )
