@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck layers bench contact-sheet openapi clean
+.PHONY: run test check lint typecheck layers bench contact-sheet looks-example openapi clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "looksmith needs Python 3.11 or newer")'
@@ -38,8 +38,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -54,6 +54,9 @@ bench: $(VENV)/.installed-dev
 
 contact-sheet: $(VENV)/.installed
 	$(BIN)/looksmith contact-sheet --out docs/contact-sheet.png
+
+looks-example: $(VENV)/.installed-dev
+	$(BIN)/python scripts/looks_example.py --out docs/looks-example.png
 
 openapi: $(VENV)/.installed
 	$(BIN)/python -m looksmith.api.openapi > openapi.json

@@ -7,19 +7,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_groups
 import bench_render
-
 import bench_status
 
 
 def main() -> None:
-    """Run and print (a), (b) and (c)."""
+    """Run and print (a) to (f)."""
     status = bench_status.run()
     render = bench_render.run()
+    groups = bench_groups.run()
     bench_status.report(status)
     print("(b) procedural render vs JPEG encode, 1024x1024")
     for name, value in render.items():
         print(f"    {name}: {value:.2f}")
+    bench_groups.report(groups)
 
 
 if __name__ == "__main__":

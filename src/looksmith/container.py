@@ -108,10 +108,20 @@ def build_container(
         clock=clock,
     )
     groups = GroupService(
-        groups=group_repo, images=image_repo, blobs=blobs, faces=HaarFaceDetector(), clock=clock
+        groups=group_repo,
+        images=image_repo,
+        blobs=blobs,
+        faces=HaarFaceDetector(),
+        queue=workers,
+        clock=clock,
     )
     training = TrainingService(
-        groups=group_repo, group_service=groups, blobs=blobs, engine=engine, clock=clock
+        groups=group_repo,
+        group_service=groups,
+        blobs=blobs,
+        engine=engine,
+        queue=workers,
+        clock=clock,
     )
     handlers[JobKind.RENDER_GENERATION] = generations
     handlers[JobKind.CHECK_LOOK] = groups

@@ -278,7 +278,8 @@ class JobHandler(Protocol):
         ...
 
     def give_up(self, target_id: str, reason: str) -> None:
-        """Mark the target failed after too many attempts."""
+        """Mark the target failed after too many attempts; ``reason`` completes a sentence
+        whose subject is the work, e.g. "failed; please try again"."""
         ...
 
 

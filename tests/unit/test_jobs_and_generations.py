@@ -143,7 +143,7 @@ def test_after_max_attempts_the_generation_fails_with_a_reason(tmp_path, clock):
     assert container.workers.run_until_idle() == 2
     stored = stored_generation(container, generation_id)
     assert stored.status is GenerationStatus.FAILED
-    assert stored.message == "rendering failed, please try again"
+    assert stored.message == "rendering failed; please try again"
     assert stored.image_ids == ()
 
 
@@ -156,7 +156,7 @@ def test_a_job_whose_worker_died_too_often_fails_the_generation(container, clock
     assert container.workers.run_until_idle() == 1
     stored = stored_generation(container, generation_id)
     assert stored.status is GenerationStatus.FAILED
-    assert stored.message == "gave up after 2 attempts"
+    assert stored.message == "rendering was interrupted 2 times; please try again"
 
 
 def test_requeue_running_resumes_at_once(container, clock):

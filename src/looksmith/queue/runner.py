@@ -31,7 +31,7 @@ class JobRunner:
         """Run ``job``; give up on its target once it has used every attempt."""
         handler = self._handlers[job.kind]
         if job.attempts > self._max_attempts:
-            reason = f"gave up after {self._max_attempts} attempts"
+            reason = f"was interrupted {self._max_attempts} times; please try again"
             handler.give_up(job.target_id, reason)
             self._jobs.finish(job.id, failed=True, error=reason, now=self._clock.now())
             return
@@ -47,7 +47,7 @@ class JobRunner:
         now = self._clock.now()
         if job.attempts >= self._max_attempts:
             # The client sees a short reason; the details stay in the log and the job row.
-            handler.give_up(job.target_id, "rendering failed, please try again")
+            handler.give_up(job.target_id, "failed; please try again")
             self._jobs.finish(job.id, failed=True, error=error, now=now)
         else:
             self._jobs.release(job.id, error=error, now=now)

@@ -203,7 +203,7 @@ class GenerationService:
         """Fail a generation whose job ran out of attempts."""
         generation = self._generations.get(target_id)
         if generation is not None and not generation.status.is_terminal:
-            self._fail(generation, reason)
+            self._fail(generation, f"rendering {reason}")
 
     def _fail(self, generation: Generation, reason: str) -> None:
         self._generations.set_status(

@@ -11,6 +11,7 @@ from looksmith.domain.models import (
     BusinessType,
     GroupSummary,
     ImageSource,
+    JobKind,
     Look,
     LookStatus,
     StoredImage,
@@ -20,7 +21,14 @@ from looksmith.domain.models import (
     new_id,
 )
 from looksmith.errors import InvalidParameter, NotFound
-from looksmith.ports import BlobStore, Clock, FaceDetector, GroupRepository, ImageRepository
+from looksmith.ports import (
+    BlobStore,
+    Clock,
+    FaceDetector,
+    GroupRepository,
+    ImageRepository,
+    JobQueue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +59,10 @@ class GroupService:
         images: ImageRepository,
         blobs: BlobStore,
         faces: FaceDetector,
+        queue: JobQueue,
         clock: Clock,
     ) -> None:
+        self._queue = queue
         self._groups = groups
         self._images = images
         self._blobs = blobs
@@ -68,6 +78,7 @@ class GroupService:
         group = AvatarGroup(id=new_id(), tenant_id=tenant_id, name=name, created_at=self._now())
         look, image = self._copy_as_look(source, look_id=group.id, group_id=group.id, name=name)
         self._groups.add_group(group, look, image)
+        self._queue.enqueue(JobKind.CHECK_LOOK, look.id)
         return look
 
     def add_looks(
@@ -93,6 +104,8 @@ class GroupService:
             for source in sources
         ]
         self._groups.add_looks(pairs)
+        for look, _ in pairs:
+            self._queue.enqueue(JobKind.CHECK_LOOK, look.id)
         return [look for look, _ in pairs]
 
     def group(self, *, tenant_id: str, group_id: str, param: str | None = None) -> AvatarGroup:
@@ -161,7 +174,11 @@ class GroupService:
     def give_up(self, target_id: str, reason: str) -> None:
         """Fail a look whose face check kept failing."""
         self._groups.finish_look_check(
-            target_id, status=LookStatus.FAILED, message=reason, face=None, at=self._now()
+            target_id,
+            status=LookStatus.FAILED,
+            message=f"face check {reason}",
+            face=None,
+            at=self._now(),
         )
 
     def _source_image(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from looksmith.domain.models import AvatarGroup, TrainStatus, image_key, new_id
+from looksmith.domain.models import AvatarGroup, JobKind, TrainStatus, image_key, new_id
 from looksmith.domain.specs import TrainingPhoto
 from looksmith.errors import InvalidState, NotFound
-from looksmith.ports import BlobStore, Clock, GroupRepository, ImageEngine
+from looksmith.ports import BlobStore, Clock, GroupRepository, ImageEngine, JobQueue
 from looksmith.services.groups import GroupService
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,10 @@ class TrainingService:
         group_service: GroupService,
         blobs: BlobStore,
         engine: ImageEngine,
+        queue: JobQueue,
         clock: Clock,
     ) -> None:
+        self._queue = queue
         self._groups = groups
         self._group_service = group_service
         self._blobs = blobs
@@ -45,6 +47,7 @@ class TrainingService:
         flow_id = new_id()
         if not self._groups.start_training(group.id, flow_id=flow_id, at=self._clock.now()):
             raise no_valid_image(group.id, "a training of this group is already running")
+        self._queue.enqueue(JobKind.TRAIN_GROUP, group.id)
         return flow_id
 
     def status(self, *, tenant_id: str, group_id: str) -> AvatarGroup:
@@ -76,7 +79,7 @@ class TrainingService:
         """Fail a training that kept failing."""
         group = self._groups.get_group(target_id)
         if group is not None and group.flow_id:
-            self._finish(group, TrainStatus.FAILED, f"training failed: {reason}")
+            self._finish(group, TrainStatus.FAILED, f"training {reason}")
 
     def _photos(self, group_id: str) -> list[TrainingPhoto]:
         photos = []
