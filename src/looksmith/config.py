@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,10 +17,62 @@ class ErrorFormat(StrEnum):
     OBJECT = "object"
 
 
+class StorageKind(StrEnum):
+    """Where blobs live."""
+
+    LOCAL = "local"
+    S3 = "s3"
+
+
+class StorageSettings(BaseModel):
+    """``LOOKSMITH_STORAGE__*``: the blob store; S3 credentials come from the AWS variables."""
+
+    model_config = {"frozen": True}
+
+    kind: StorageKind = Field(default=StorageKind.LOCAL, description="'local' or 's3'.")
+    bucket: str | None = Field(default=None, description="S3 bucket; required for 's3'.")
+    endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint, e.g. MinIO; default: AWS."
+    )
+    region: str | None = Field(default=None, description="S3 region, e.g. 'eu-west-1'.")
+    prefix: str = Field(default="", description="Prefix for every key in the bucket.")
+
+
+class QueueKind(StrEnum):
+    """How jobs reach workers."""
+
+    INPROCESS = "inprocess"
+    CELERY = "celery"
+
+
+class QueueSettings(BaseModel):
+    """``LOOKSMITH_QUEUE__*``: job dispatch."""
+
+    model_config = {"frozen": True}
+
+    kind: QueueKind = Field(
+        default=QueueKind.INPROCESS,
+        description="'inprocess' (threads in the API process) or 'celery' (separate workers).",
+    )
+    broker_url: str | None = Field(
+        default=None, description="Celery broker, e.g. redis://127.0.0.1:6379/0; for 'celery'."
+    )
+    sweep_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often committed jobs that no worker holds are dispatched again.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; defaults give the embedded, single-process service."""
 
-    model_config = SettingsConfigDict(env_prefix="LOOKSMITH_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="LOOKSMITH_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
 
     data_dir: Path = Field(
         default=Path("var"),
@@ -63,6 +116,15 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload, in bytes."
     )
     engine: str = Field(default="procedural", description="Image engine name: 'procedural'.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        """Refuse configurations that cannot work, before anything starts."""
+        if self.storage.kind is StorageKind.S3 and not self.storage.bucket:
+            raise ValueError("LOOKSMITH_STORAGE__BUCKET is required when storage kind is s3")
+        if self.queue.kind is QueueKind.CELERY and not self.queue.broker_url:
+            raise ValueError("LOOKSMITH_QUEUE__BROKER_URL is required when queue kind is celery")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -249,8 +249,18 @@ class FaceDetector(Protocol):
 class JobStore(Protocol):
     """Durable jobs with leases: a job whose worker vanished becomes claimable again."""
 
-    def claim(self, *, now: float, lease_seconds: float) -> Job | None:
+    def claim(self, *, now: float, lease_seconds: float, worker_id: str = "") -> Job | None:
         """Take the oldest queued job, or one whose lease ran out, and lease it."""
+        ...
+
+    def claim_target(
+        self, kind: JobKind, target_id: str, *, now: float, lease_seconds: float, worker_id: str
+    ) -> Job | None:
+        """Lease the claimable job of ``kind`` for ``target_id``, if any."""
+        ...
+
+    def due_for_dispatch(self, *, now: float, quiet_seconds: float) -> list[tuple[JobKind, str]]:
+        """Claimable jobs no dispatch has touched for ``quiet_seconds``; marks them dispatched."""
         ...
 
     def heartbeat(self, job_id: int, *, now: float, lease_seconds: float) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 
 from looksmith.db.tables import jobs
 from looksmith.domain.models import Job, JobKind, JobState
@@ -20,28 +20,55 @@ def new_job(kind: JobKind, target_id: str, at: float) -> dict[str, object]:
     }
 
 
+def _claimable(now: float) -> ColumnElement[bool]:
+    """Queued, or running under a lease that ran out (its worker died or hangs)."""
+    return or_(
+        jobs.c.state == JobState.QUEUED.value,
+        (jobs.c.state == JobState.RUNNING.value) & (jobs.c.lease_until < now),
+    )
+
+
 class SqlJobStore:
     """Claims jobs with one atomic statement, so concurrent workers never share a job."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def claim(self, *, now: float, lease_seconds: float) -> Job | None:
+    def claim(self, *, now: float, lease_seconds: float, worker_id: str = "") -> Job | None:
         """Lease the oldest claimable job; a running job whose lease ran out is claimable."""
-        claimable = or_(
-            jobs.c.state == JobState.QUEUED.value,
-            (jobs.c.state == JobState.RUNNING.value) & (jobs.c.lease_until < now),
-        )
-        oldest = select(jobs.c.id).where(claimable).order_by(jobs.c.id).limit(1)
+        return self._claim(_claimable(now), now=now, lease_seconds=lease_seconds, worker=worker_id)
+
+    def claim_target(
+        self, kind: JobKind, target_id: str, *, now: float, lease_seconds: float, worker_id: str
+    ) -> Job | None:
+        """Lease the claimable job of ``kind`` for ``target_id``, if there is one."""
+        mine = (jobs.c.kind == kind.value) & (jobs.c.target_id == target_id) & _claimable(now)
+        return self._claim(mine, now=now, lease_seconds=lease_seconds, worker=worker_id)
+
+    def due_for_dispatch(self, *, now: float, quiet_seconds: float) -> list[tuple[JobKind, str]]:
+        """Claimable jobs not dispatched for ``quiet_seconds``; marks them dispatched now."""
+        stale = or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < now - quiet_seconds)
+        due = _claimable(now) & stale & (jobs.c.created_at < now - quiet_seconds)
+        query = update(jobs).where(due).values(dispatched_at=now)
+        with self._engine.begin() as conn:
+            found = conn.execute(query.returning(jobs.c.kind, jobs.c.target_id)).all()
+        return [(JobKind(row.kind), row.target_id) for row in found]
+
+    def _claim(
+        self, where: ColumnElement[bool], *, now: float, lease_seconds: float, worker: str
+    ) -> Job | None:
+        oldest = select(jobs.c.id).where(where).order_by(jobs.c.id).limit(1)
         if self._engine.dialect.name == "postgresql":
             oldest = oldest.with_for_update(skip_locked=True)
         query = (
             update(jobs)
-            .where(jobs.c.id == oldest.scalar_subquery(), claimable)
+            .where(jobs.c.id == oldest.scalar_subquery(), where)
             .values(
                 state=JobState.RUNNING.value,
                 attempts=jobs.c.attempts + 1,
                 lease_until=now + lease_seconds,
+                started_at=now,
+                worker_id=worker or None,
                 updated_at=now,
             )
             .returning(jobs.c.id, jobs.c.kind, jobs.c.target_id, jobs.c.attempts)
@@ -65,7 +92,13 @@ class SqlJobStore:
             conn.execute(
                 update(jobs)
                 .where(jobs.c.id == job_id)
-                .values(state=state.value, lease_until=None, last_error=error, updated_at=now)
+                .values(
+                    state=state.value,
+                    lease_until=None,
+                    last_error=error,
+                    finished_at=now,
+                    updated_at=now,
+                )
             )
 
     def release(self, job_id: int, *, error: str, now: float) -> None:

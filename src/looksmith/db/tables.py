@@ -95,6 +95,11 @@ jobs = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # When a worker last started this job, when it ended, and who ran it: for metrics and sweeps.
+    Column("started_at", Float, nullable=True),
+    Column("finished_at", Float, nullable=True),
+    Column("worker_id", String(64), nullable=True),
+    Column("dispatched_at", Float, nullable=True),
     Index("ix_jobs_state_lease", "state", "lease_until"),
     Index("ix_jobs_target", "target_id"),
 )
@@ -127,4 +132,15 @@ looks = Table(
     *face_columns(),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("heartbeat_at", Float, nullable=False),
 )
