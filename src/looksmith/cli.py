@@ -7,9 +7,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from looksmith.clock import SystemClock
-from looksmith.config import Settings
+from looksmith.config import QueueKind, Settings
 from looksmith.db.engine import build_engine
 from looksmith.db.migrate import upgrade
 from looksmith.db.repositories import SqlTenantRepository
@@ -22,7 +25,12 @@ DEFAULT_KEY_FILE = "default-api-key"
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
     args = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"configuration error: {error['msg']}", file=sys.stderr)
+        return 2
     handler: Callable[[Settings, argparse.Namespace], int] = args.handler
     try:
         return handler(settings, args)
@@ -39,7 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="API processes (needs LOOKSMITH_QUEUE__KIND=celery and a public base URL)",
+    )
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run a Celery worker (LOOKSMITH_QUEUE__KIND=celery)"
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=None, help="jobs at once (default: workers)"
+    )
+    worker.set_defaults(handler=_worker)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
         handler=_migrate
@@ -73,17 +95,54 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from looksmith.container import build_container
 
     upgrade(settings.sqlalchemy_url)
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": args.access_log,
+        "log_level": "info",
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.processes > 1:
+        if settings.queue.kind is not QueueKind.CELERY or not settings.public_base_url:
+            print(
+                "error: --processes needs LOOKSMITH_QUEUE__KIND=celery (in-process workers would "
+                "compete for jobs) and LOOKSMITH_PUBLIC_BASE_URL",
+                file=sys.stderr,
+            )
+            return 2
+        target = "looksmith.api.asgi:create_from_env"
+        uvicorn.run(target, factory=True, workers=args.processes, **options)
+        return 0
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     container = build_container(settings, default_base_url=f"http://{shown_host}:{args.port}")
-    app = create_app(settings, container=container)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        access_log=args.access_log,
-        log_level="info",
-        timeout_graceful_shutdown=10,
+    uvicorn.run(create_app(settings, container=container), **options)
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from looksmith.container import build_container
+    from looksmith.db.workers import SqlWorkerRegistry
+    from looksmith.queue.celery_worker import CeleryJobWorker
+
+    if settings.queue.kind is not QueueKind.CELERY:
+        print(
+            "error: set LOOKSMITH_QUEUE__KIND=celery and LOOKSMITH_QUEUE__BROKER_URL",
+            file=sys.stderr,
+        )
+        return 2
+    upgrade(settings.sqlalchemy_url)
+    container = build_container(settings)
+    assert container.celery is not None
+    worker = CeleryJobWorker(
+        app=container.celery,
+        jobs=container.jobs,
+        runner=container.runner,
+        registry=SqlWorkerRegistry(container.database),
+        clock=container.clock,
+        lease_seconds=settings.job_lease_seconds,
+        sweep_seconds=settings.queue.sweep_seconds,
     )
+    worker.main(concurrency=args.concurrency or settings.workers)
     return 0
 
 

@@ -101,6 +101,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a worker may hold a job without a heartbeat before it runs again.",
     )
+    job_visibility_timeout_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Celery redelivers a task unacknowledged this long; longer than any job.",
+    )
     job_max_attempts: int = Field(
         default=3, ge=1, description="How many times a job runs before its object is failed."
     )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
+if TYPE_CHECKING:
+    from celery import Celery
+
 from looksmith.clock import SystemClock
-from looksmith.config import Settings
+from looksmith.config import QueueKind, Settings
 from looksmith.db.engine import build_engine
 from looksmith.db.groups import SqlGroupRepository
 from looksmith.db.images import SqlImageRepository
@@ -18,7 +22,7 @@ from looksmith.domain.models import JobKind
 from looksmith.engines.registry import build_image_engine
 from looksmith.faces.detector import HaarFaceDetector
 from looksmith.imaging.inspect import PillowInspector
-from looksmith.ports import Clock, ImageEngine, JobHandler
+from looksmith.ports import Clock, ImageEngine, JobHandler, JobQueue
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
 from looksmith.services.assets import AssetService, UploadLimits
@@ -46,11 +50,16 @@ class Container:
     assets: AssetService
     groups: GroupService
     training: TrainingService
-    workers: InProcessWorkerPool
+    jobs: SqlJobStore
+    runner: JobRunner
+    queue: JobQueue
+    workers: InProcessWorkerPool | None
+    celery: Celery | None
 
     def start(self) -> None:
-        """Start the workers (the schema must already be migrated)."""
-        self.workers.start()
+        """Start the in-process workers, if this process has them (schema already migrated)."""
+        if self.workers is not None:
+            self.workers.start()
 
     def database_ready(self) -> bool:
         """Whether the database answers a trivial query."""
@@ -64,7 +73,8 @@ class Container:
 
     def stop(self) -> None:
         """Stop the workers and close database connections."""
-        self.workers.stop()
+        if self.workers is not None:
+            self.workers.stop()
         self.database.dispose()
 
 
@@ -89,13 +99,7 @@ def build_container(
     runner = JobRunner(
         jobs=jobs, handlers=handlers, clock=clock, max_attempts=settings.job_max_attempts
     )
-    workers = InProcessWorkerPool(
-        jobs=jobs,
-        runner=runner,
-        clock=clock,
-        size=settings.workers,
-        lease_seconds=settings.job_lease_seconds,
-    )
+    workers, celery, queue = _job_dispatch(settings, jobs, runner, clock)
     engine = image_engine or build_image_engine(settings.engine)
     group_repo = SqlGroupRepository(database)
     image_repo = SqlImageRepository(database)
@@ -104,7 +108,7 @@ def build_container(
         groups=group_repo,
         blobs=blobs,
         engine=engine,
-        queue=workers,
+        queue=queue,
         clock=clock,
     )
     groups = GroupService(
@@ -112,7 +116,7 @@ def build_container(
         images=image_repo,
         blobs=blobs,
         faces=HaarFaceDetector(),
-        queue=workers,
+        queue=queue,
         clock=clock,
     )
     training = TrainingService(
@@ -120,7 +124,7 @@ def build_container(
         group_service=groups,
         blobs=blobs,
         engine=engine,
-        queue=workers,
+        queue=queue,
         clock=clock,
     )
     handlers[JobKind.RENDER_GENERATION] = generations
@@ -152,5 +156,30 @@ def build_container(
             clock=clock,
             url_ttl_seconds=settings.image_url_ttl_seconds,
         ),
+        jobs=jobs,
+        runner=runner,
+        queue=queue,
         workers=workers,
+        celery=celery,
     )
+
+
+def _job_dispatch(
+    settings: Settings, jobs: SqlJobStore, runner: JobRunner, clock: Clock
+) -> tuple[InProcessWorkerPool | None, Celery | None, JobQueue]:
+    """Threads in this process, or Celery workers elsewhere."""
+    if settings.queue.kind is QueueKind.INPROCESS:
+        pool = InProcessWorkerPool(
+            jobs=jobs,
+            runner=runner,
+            clock=clock,
+            size=settings.workers,
+            lease_seconds=settings.job_lease_seconds,
+        )
+        return pool, None, pool
+    try:
+        from looksmith.queue.celery import CeleryDispatcher, build_celery
+    except ImportError as exc:  # celery comes with the optional "scale" extra
+        raise RuntimeError("queue kind celery needs: pip install 'looksmith[scale]'") from exc
+    app = build_celery(settings)
+    return None, app, CeleryDispatcher(app)

@@ -83,3 +83,10 @@ class UnsupportedMediaType(LooksmithError):
 
     status = 415
     code = "unsupported_media_type"
+
+
+class ServiceUnavailable(LooksmithError):
+    """The database is unreachable; retry in a few seconds."""
+
+    status = 503
+    code = "service_unavailable"

@@ -303,3 +303,19 @@ class JobQueue(Protocol):
     def is_ready(self) -> bool:
         """Whether workers are running and can take jobs."""
         ...
+
+
+class WorkerRegistry(Protocol):
+    """Worker processes announce themselves and heart-beat, so probes and metrics see them."""
+
+    def register(self, *, worker_id: str, kind: str, host: str, pid: int, now: float) -> None:
+        """Announce a worker."""
+        ...
+
+    def heartbeat(self, *, worker_id: str, now: float) -> None:
+        """Say the worker is alive."""
+        ...
+
+    def unregister(self, *, worker_id: str) -> None:
+        """Remove a worker that stopped cleanly."""
+        ...

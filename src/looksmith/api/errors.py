@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from looksmith.api.schemas import ENUM_FIELDS
@@ -19,8 +21,11 @@ from looksmith.errors import (
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     UnsupportedMediaType,
 )
+
+log = logging.getLogger(__name__)
 
 _BY_STATUS: dict[int, type[LooksmithError]] = {
     404: NotFound,
@@ -117,6 +122,13 @@ def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
             error.status = exc.status_code
         return error_response(error, error_format, headers=dict(exc.headers or {}))
 
+    async def on_database_down(_: Request, exc: Exception) -> Response:
+        log.warning("database unavailable: %s", exc)
+        return error_response(ServiceUnavailable(), error_format, headers={"Retry-After": "5"})
+
     app.add_exception_handler(LooksmithError, on_service_error)
+    # Connection-level failures only: anything else from the database is a bug and answers 500.
+    app.add_exception_handler(OperationalError, on_database_down)
+    app.add_exception_handler(InterfaceError, on_database_down)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)

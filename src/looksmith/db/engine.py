@@ -11,13 +11,28 @@ from sqlalchemy import Engine, create_engine, event, make_url
 def build_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, full fsync on commit and a busy timeout."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(
+            normalize_url(url),
+            pool_pre_ping=True,  # a restarted server costs one failed ping, not a failed request
+            pool_size=10,
+            max_overflow=20,
+            pool_timeout=10,
+            pool_recycle=1800,
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _tune_sqlite)
     return engine
+
+
+def normalize_url(url: str) -> str:
+    """PostgreSQL URLs use psycopg 3, whatever spelling the operator chose."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 
-from looksmith.domain.models import Job, JobKind
+from looksmith.domain.models import JobKind
 from looksmith.ports import Clock, JobStore
+from looksmith.queue.leases import LeaseKeeper
 from looksmith.queue.runner import JobRunner
 
 log = logging.getLogger(__name__)
 
 
 class InProcessWorkerPool:
-    """A fixed number of worker threads plus one heartbeat thread that keeps leases alive."""
+    """A fixed number of worker threads, with a ``LeaseKeeper`` that keeps their leases alive."""
 
     def __init__(
         self,
@@ -35,8 +36,7 @@ class InProcessWorkerPool:
         self._pending_wakeups = 0
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._running: dict[int, Job] = {}
-        self._running_lock = threading.Lock()
+        self._leases = LeaseKeeper(jobs=jobs, clock=clock, lease_seconds=lease_seconds)
 
     def start(self) -> None:
         """Resume what the last run left unfinished, then start the threads."""
@@ -46,10 +46,10 @@ class InProcessWorkerPool:
         if resumed:
             log.info("resuming %d unfinished jobs", resumed)
         self._stopping.clear()
-        targets = [self._work] * self._size + [self._heartbeat]
+        self._leases.start()
         self._threads = [
-            threading.Thread(target=target, name=f"looksmith-worker-{i}", daemon=True)
-            for i, target in enumerate(targets)
+            threading.Thread(target=self._work, name=f"looksmith-worker-{i}", daemon=True)
+            for i in range(self._size)
         ]
         for thread in self._threads:
             thread.start()
@@ -62,6 +62,7 @@ class InProcessWorkerPool:
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
+        self._leases.stop()
 
     def enqueue(self, kind: JobKind, target_id: str) -> None:
         """Wake one idle worker; the job itself is already in the database."""
@@ -71,7 +72,8 @@ class InProcessWorkerPool:
 
     def is_ready(self) -> bool:
         """Whether every thread is alive."""
-        return bool(self._threads) and all(thread.is_alive() for thread in self._threads)
+        threads_alive = bool(self._threads) and all(t.is_alive() for t in self._threads)
+        return threads_alive and self._leases.is_alive()
 
     def run_until_idle(self) -> int:
         """Run claimable jobs in the calling thread until none is left; for tests and tools."""
@@ -93,26 +95,11 @@ class InProcessWorkerPool:
             if job is None:
                 self._wait_for_work()
                 continue
-            with self._running_lock:
-                self._running[job.id] = job
-            try:
+            with self._leases.holding(job.id):
                 self._runner.run(job)
-            finally:
-                with self._running_lock:
-                    del self._running[job.id]
 
     def _wait_for_work(self) -> None:
         with self._wake:
             if self._pending_wakeups == 0 and not self._stopping.is_set():
                 self._wake.wait(self._poll)
             self._pending_wakeups = max(0, self._pending_wakeups - 1)
-
-    def _heartbeat(self) -> None:
-        while not self._stopping.wait(self._lease / 3):
-            with self._running_lock:
-                running = list(self._running)
-            for job_id in running:
-                try:
-                    self._jobs.heartbeat(job_id, now=self._clock.now(), lease_seconds=self._lease)
-                except Exception:
-                    log.exception("could not extend the lease of job %s", job_id)

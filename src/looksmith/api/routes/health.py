@@ -25,7 +25,7 @@ async def healthz() -> HealthResponse:
 )
 def readyz(container: ContainerDep) -> JSONResponse:
     """Ready when the database answers and the workers run."""
-    checks = {"database": container.database_ready(), "workers": container.workers.is_ready()}
+    checks = {"database": container.database_ready(), "workers": container.queue.is_ready()}
     ready = all(checks.values())
     body = HealthResponse(status="ok" if ready else "unavailable", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)

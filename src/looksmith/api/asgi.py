@@ -1,0 +1,18 @@
+"""An app factory for process managers: ``uvicorn --factory looksmith.api.asgi:create_from_env``.
+
+Each process reads the settings from the environment once, at start; nothing happens on import.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from looksmith.api.app import create_app
+from looksmith.config import Settings
+from looksmith.container import build_container
+
+
+def create_from_env() -> FastAPI:
+    """The app, configured from ``LOOKSMITH_*`` variables (set the public base URL)."""
+    settings = Settings()
+    return create_app(settings, container=build_container(settings))
