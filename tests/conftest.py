@@ -18,17 +18,38 @@ from looksmith.api.app import create_app
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
+from tests.support import services
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database that each test copies (fast) instead of migrating."""
+    services.require_postgres()
+    with services.postgres_database() as name:
+        upgrade(services.database_url(name))
+        yield name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """Every test that uses the container runs on SQLite and again on PostgreSQL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    template = request.getfixturevalue("postgres_template")
+    with services.postgres_database(template=template) as name:
+        yield services.database_url(name)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a fresh data folder."""
-    return Settings(data_dir=tmp_path / "data", workers=2)
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    """Settings on a fresh data folder and a fresh database."""
+    return Settings(data_dir=tmp_path / "data", workers=2, database_url=database_url)
 
 
 @pytest.fixture
 def container(settings: Settings) -> Iterator[Container]:
-    """A wired container on a migrated SQLite database; workers not started."""
+    """A wired container on a migrated database; workers not started."""
     upgrade(settings.sqlalchemy_url)
     built = build_container(settings, default_base_url="http://testserver")
     yield built

@@ -31,8 +31,7 @@ from looksmith.services.groups import GroupService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
 from looksmith.services.training import TrainingService
-from looksmith.storage.local import LocalBlobStore
-from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
+from looksmith.storage.factory import build_storage
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +88,8 @@ def build_container(
     clock = clock or SystemClock()
     database = build_engine(settings.sqlalchemy_url)
     generation_repo = SqlGenerationRepository(database)
-    blobs = LocalBlobStore(settings.blob_dir)
-    signer = HmacUrlSigner(
-        secret=load_or_create_secret(settings.secret_file),
-        base_url=settings.public_base_url or default_base_url,
+    blobs, signer = build_storage(
+        settings, base_url=settings.public_base_url or default_base_url, clock=clock
     )
     jobs = SqlJobStore(database)
     handlers: dict[JobKind, JobHandler] = {}

@@ -1,4 +1,4 @@
-"""Fixtures for end-to-end tests against a real server process."""
+"""End-to-end tests run against the service embedded, and again scaled out."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import Server
+from tests.support.deployment import Deployment, embedded, scaled_out
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A running server on a fresh data folder."""
-    running = Server(data_dir=tmp_path / "data")
-    running.data_dir.mkdir()
-    running.create_key("bootstrap")  # migrates, so the server start is quick
-    running.start()
-    yield running
-    running.stop()
+@pytest.fixture(params=["embedded", "scaled-out"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Deployment]:
+    """A running deployment on fresh state."""
+    start = embedded if request.param == "embedded" else scaled_out
+    with start(tmp_path / "data") as deployment:
+        yield deployment

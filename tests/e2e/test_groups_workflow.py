@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg
-from tests.support.server import Server
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +26,7 @@ def until(client: httpx.Client, path: str, field: str, waiting: str) -> dict[str
     raise AssertionError(f"{path} still {waiting}")
 
 
-def blob_files(server: Server) -> set[str]:
-    root = server.data_dir / "blobs"
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-
-
-def test_upload_group_add_train_looks_list_delete(server: Server):
+def test_upload_group_add_train_looks_list_delete(server: Deployment):
     key = server.create_key("eileen")
     with httpx.Client(base_url=server.url, headers={"x-api-key": key}, timeout=30) as client:
         upload = client.post(
@@ -101,4 +96,4 @@ def test_upload_group_add_train_looks_list_delete(server: Server):
         assert client.get("/v2/avatar_group.list").json()["data"]["total_count"] == 0
         assert httpx.get(details["image_url"]).status_code == 404
     # Only the uploaded photo remains: every look, generated image and identity is gone.
-    assert blob_files(server) == {asset["image_key"]}
+    assert server.blob_keys() == {asset["image_key"]}

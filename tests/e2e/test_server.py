@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.support import VALID_BODY
-from tests.support.server import Server, looksmith
+from tests.support.deployment import Deployment
+from tests.support.server import Server
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +38,7 @@ def poll(client: httpx.Client, generation_id: str, timeout: float = 60) -> dict[
     raise AssertionError(f"{generation_id} not done after {timeout} s")
 
 
-def test_generate_poll_and_fetch_every_orientation(server: Server):
+def test_generate_poll_and_fetch_every_orientation(server: Deployment):
     key = server.create_key("alice")
     with httpx.Client(base_url=server.url, headers={"x-api-key": key}, timeout=10) as client:
         ids = {name: generate(client, orientation=name) for name in SIZES}
@@ -47,7 +48,7 @@ def test_generate_poll_and_fetch_every_orientation(server: Server):
             assert len(data["image_url_list"]) == 4
             pictures = []
             for url in data["image_url_list"]:
-                assert url.startswith(server.url + "/image/")
+                assert "/image/" in url
                 response = httpx.get(url, timeout=10)
                 assert response.status_code == 200
                 image = Image.open(io.BytesIO(response.content))
@@ -57,7 +58,7 @@ def test_generate_poll_and_fetch_every_orientation(server: Server):
             assert len(set(pictures)) == 4
 
 
-def test_auth_isolation_signatures_and_json_404_over_http(server: Server):
+def test_auth_isolation_signatures_and_json_404_over_http(server: Deployment):
     alice, bob = server.create_key("alice"), server.create_key("bob")
     with httpx.Client(base_url=server.url, headers={"x-api-key": alice}, timeout=10) as owner:
         generation_id = generate(owner)
@@ -70,8 +71,9 @@ def test_auth_isolation_signatures_and_json_404_over_http(server: Server):
         assert foreign.json()["error"] == f"generation {generation_id} not found"
 
         assert anonymous.get(url).status_code == 200
-        assert anonymous.get(url.replace("Signature=", "Signature=x")).status_code == 403
-        assert anonymous.get(url.split("?")[0]).status_code == 403
+        if server.checks_signatures:  # moto, standing in for S3, does not check presigned links
+            assert anonymous.get(url.replace("Signature=", "Signature=x")).status_code == 403
+            assert anonymous.get(url.split("?")[0]).status_code == 403
 
         missing = anonymous.get("/v2/photo_avatar/upload")
         assert missing.status_code == 404
@@ -79,12 +81,14 @@ def test_auth_isolation_signatures_and_json_404_over_http(server: Server):
         assert "x-request-id" in missing.headers
 
 
-def test_a_key_revoked_from_the_cli_stops_working_within_the_cache_interval(server: Server):
+def test_a_key_revoked_from_the_cli_stops_working_within_the_cache_interval(
+    server: Deployment,
+):
     key = server.create_key("carol")
     with httpx.Client(base_url=server.url, headers={"x-api-key": key}, timeout=10) as client:
         generation_id = generate(client)
         poll(client, generation_id)  # the key and the finished status are now both cached
-        out = looksmith("keys", "revoke", key[:10], data_dir=server.data_dir)
+        out = server.cli("keys", "revoke", key[:10])
         assert "revoked 1 key" in out
         statuses = []
         deadline = time.monotonic() + 10  # the server trusts a checked key for 2 s
@@ -93,7 +97,7 @@ def test_a_key_revoked_from_the_cli_stops_working_within_the_cache_interval(serv
             time.sleep(0.1)
         assert statuses[-1] == 401
         assert set(statuses) <= {200, 401}
-    listing = looksmith("keys", "list", data_dir=server.data_dir)
+    listing = server.cli("keys", "list")
     assert key[:10] in listing
     assert key not in listing
 

@@ -47,8 +47,12 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def cli(self, *args: str) -> str:
+        """Run the CLI against this server's data and settings."""
+        return looksmith(*args, data_dir=self.data_dir, env=self.env)
+
     def create_key(self, name: str) -> str:
-        return looksmith("keys", "create", "--name", name, data_dir=self.data_dir).splitlines()[-1]
+        return self.cli("keys", "create", "--name", name).splitlines()[-1]
 
     def start(self) -> None:
         log = (self.data_dir / "server.log").open("ab")
