@@ -57,6 +57,10 @@ class QueueSettings(BaseModel):
     broker_url: str | None = Field(
         default=None, description="Celery broker, e.g. redis://127.0.0.1:6379/0; for 'celery'."
     )
+    events_url: str | None = Field(
+        default=None,
+        description="Redis URL for status-change fan-out; default: the broker when it is Redis.",
+    )
     sweep_seconds: float = Field(
         default=5.0,
         gt=0,

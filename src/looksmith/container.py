@@ -20,9 +20,10 @@ from looksmith.db.jobs import SqlJobStore
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.domain.models import JobKind
 from looksmith.engines.registry import build_image_engine
+from looksmith.events.local import InProcessStatusEvents
 from looksmith.faces.detector import HaarFaceDetector
 from looksmith.imaging.inspect import PillowInspector
-from looksmith.ports import Clock, ImageEngine, JobHandler, JobQueue
+from looksmith.ports import Clock, ImageEngine, JobHandler, JobQueue, StatusEvents
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
 from looksmith.services.assets import AssetService, UploadLimits
@@ -54,6 +55,7 @@ class Container:
     queue: JobQueue
     workers: InProcessWorkerPool | None
     celery: Celery | None
+    events: StatusEvents
 
     def start(self) -> None:
         """Start the in-process workers, if this process has them (schema already migrated)."""
@@ -97,6 +99,7 @@ def build_container(
         jobs=jobs, handlers=handlers, clock=clock, max_attempts=settings.job_max_attempts
     )
     workers, celery, queue = _job_dispatch(settings, jobs, runner, clock)
+    events = _status_events(settings)
     engine = image_engine or build_image_engine(settings.engine)
     group_repo = SqlGroupRepository(database)
     image_repo = SqlImageRepository(database)
@@ -106,6 +109,7 @@ def build_container(
         blobs=blobs,
         engine=engine,
         queue=queue,
+        events=events,
         clock=clock,
     )
     groups = GroupService(
@@ -114,6 +118,7 @@ def build_container(
         blobs=blobs,
         faces=HaarFaceDetector(),
         queue=queue,
+        events=events,
         clock=clock,
     )
     training = TrainingService(
@@ -122,6 +127,7 @@ def build_container(
         blobs=blobs,
         engine=engine,
         queue=queue,
+        events=events,
         clock=clock,
     )
     handlers[JobKind.RENDER_GENERATION] = generations
@@ -158,7 +164,21 @@ def build_container(
         queue=queue,
         workers=workers,
         celery=celery,
+        events=events,
     )
+
+
+def _status_events(settings: Settings) -> StatusEvents:
+    """In-process fan-out, or Redis pub/sub when workers run elsewhere."""
+    url = settings.queue.events_url
+    broker = settings.queue.broker_url or ""
+    if url is None and settings.queue.kind is QueueKind.CELERY and broker.startswith("redis"):
+        url = broker
+    if url is None:
+        return InProcessStatusEvents()
+    from looksmith.events.redis import RedisStatusEvents
+
+    return RedisStatusEvents(url)
 
 
 def _job_dispatch(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from looksmith.domain.models import (
@@ -17,6 +17,7 @@ from looksmith.domain.models import (
     Look,
     LookStatus,
     RenderedImage,
+    StatusChange,
     StoredImage,
     Tenant,
     TrainStatus,
@@ -318,4 +319,16 @@ class WorkerRegistry(Protocol):
 
     def unregister(self, *, worker_id: str) -> None:
         """Remove a worker that stopped cleanly."""
+        ...
+
+
+class StatusEvents(Protocol):
+    """Fans status changes out to whoever waits for them (long polls, streams, webhooks)."""
+
+    def publish(self, change: StatusChange) -> None:
+        """Announce a committed change; best effort, the database stays the truth."""
+        ...
+
+    def subscribe(self, callback: Callable[[StatusChange], None]) -> Callable[[], None]:
+        """Call ``callback`` for each change from now on; returns the unsubscribe function."""
         ...

@@ -261,3 +261,13 @@ class Job:
     kind: JobKind
     target_id: str
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """Something a client may be waiting for changed state, e.g. a generation became success."""
+
+    kind: str  # "generation", "look" or "training"
+    id: str
+    tenant_id: str
+    status: str

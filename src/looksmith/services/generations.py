@@ -17,6 +17,7 @@ from looksmith.domain.models import (
     Look,
     LookStatus,
     RenderedImage,
+    StatusChange,
     StoredImage,
     TrainStatus,
     derived_id,
@@ -42,6 +43,7 @@ from looksmith.ports import (
     GroupRepository,
     ImageEngine,
     JobQueue,
+    StatusEvents,
 )
 
 log = logging.getLogger(__name__)
@@ -78,8 +80,10 @@ class GenerationService:
         blobs: BlobStore,
         engine: ImageEngine,
         queue: JobQueue,
+        events: StatusEvents,
         clock: Clock,
     ) -> None:
+        self._events = events
         self._generations = generations
         self._groups = groups
         self._blobs = blobs
@@ -198,6 +202,8 @@ class GenerationService:
             log.warning("generation %s changed while rendering; result dropped", target_id)
             for image in images:
                 self._blobs.delete(image_key(image.id))
+            return
+        self._announce(generation, GenerationStatus.SUCCESS)
 
     def give_up(self, target_id: str, reason: str) -> None:
         """Fail a generation whose job ran out of attempts."""
@@ -206,13 +212,18 @@ class GenerationService:
             self._fail(generation, f"rendering {reason}")
 
     def _fail(self, generation: Generation, reason: str) -> None:
-        self._generations.set_status(
+        if self._generations.set_status(
             generation.id,
             expected=generation.status,
             status=GenerationStatus.FAILED,
             message=reason,
             at=self._clock.now(),
-        )
+        ):
+            self._announce(generation, GenerationStatus.FAILED)
+
+    def _announce(self, generation: Generation, status: GenerationStatus) -> None:
+        change = StatusChange("generation", generation.id, generation.tenant_id, status.value)
+        self._events.publish(change)
 
     def _renderer(self, generation: Generation) -> Callable[[int], RenderedImage] | None:
         """Renders picture ``i`` of the generation; None if its group's identity is gone."""

@@ -14,12 +14,14 @@ from looksmith.domain.models import (
     JobKind,
     Look,
     LookStatus,
+    StatusChange,
     StoredImage,
     image_id_from_key,
     image_key,
     is_hex_id,
     new_id,
 )
+from looksmith.domain.specs import FaceBox
 from looksmith.errors import InvalidParameter, NotFound
 from looksmith.ports import (
     BlobStore,
@@ -28,6 +30,7 @@ from looksmith.ports import (
     GroupRepository,
     ImageRepository,
     JobQueue,
+    StatusEvents,
 )
 
 log = logging.getLogger(__name__)
@@ -60,8 +63,10 @@ class GroupService:
         blobs: BlobStore,
         faces: FaceDetector,
         queue: JobQueue,
+        events: StatusEvents,
         clock: Clock,
     ) -> None:
+        self._events = events
         self._queue = queue
         self._groups = groups
         self._images = images
@@ -167,19 +172,22 @@ class GroupService:
             data = self._blobs.get(image_key(look.id))
             face = self._faces.find_face(data) if data else None
         status = LookStatus.COMPLETED if face else LookStatus.FAILED
-        self._groups.finish_look_check(
-            look.id, status=status, message=None if face else NO_FACE, face=face, at=self._now()
-        )
+        message = None if face else NO_FACE
+        self._finish_check(look, status, message, face)
 
     def give_up(self, target_id: str, reason: str) -> None:
         """Fail a look whose face check kept failing."""
-        self._groups.finish_look_check(
-            target_id,
-            status=LookStatus.FAILED,
-            message=f"face check {reason}",
-            face=None,
-            at=self._now(),
-        )
+        look = self._groups.get_look(target_id)
+        if look is not None:
+            self._finish_check(look, LookStatus.FAILED, f"face check {reason}", None)
+
+    def _finish_check(
+        self, look: Look, status: LookStatus, message: str | None, face: FaceBox | None
+    ) -> None:
+        if self._groups.finish_look_check(
+            look.id, status=status, message=message, face=face, at=self._now()
+        ):
+            self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
 
     def _source_image(
         self, tenant_id: str, key: str, generation_id: str | None, *, param: str

@@ -5,10 +5,24 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from looksmith.domain.models import AvatarGroup, JobKind, TrainStatus, image_key, new_id
+from looksmith.domain.models import (
+    AvatarGroup,
+    JobKind,
+    StatusChange,
+    TrainStatus,
+    image_key,
+    new_id,
+)
 from looksmith.domain.specs import TrainingPhoto
 from looksmith.errors import InvalidState, NotFound
-from looksmith.ports import BlobStore, Clock, GroupRepository, ImageEngine, JobQueue
+from looksmith.ports import (
+    BlobStore,
+    Clock,
+    GroupRepository,
+    ImageEngine,
+    JobQueue,
+    StatusEvents,
+)
 from looksmith.services.groups import GroupService
 
 log = logging.getLogger(__name__)
@@ -30,8 +44,10 @@ class TrainingService:
         blobs: BlobStore,
         engine: ImageEngine,
         queue: JobQueue,
+        events: StatusEvents,
         clock: Clock,
     ) -> None:
+        self._events = events
         self._queue = queue
         self._groups = groups
         self._group_service = group_service
@@ -98,7 +114,7 @@ class TrainingService:
         identity_key: str | None = None,
     ) -> bool:
         assert group.flow_id is not None
-        return self._groups.finish_training(
+        finished = self._groups.finish_training(
             group.id,
             flow_id=group.flow_id,
             status=status,
@@ -106,3 +122,6 @@ class TrainingService:
             identity_key=identity_key,
             at=self._clock.now(),
         )
+        if finished:
+            self._events.publish(StatusChange("training", group.id, group.tenant_id, status.value))
+        return finished

@@ -1,0 +1,1 @@
+"""Status-change fan-out adapters: in-process, or Redis pub/sub across machines."""

@@ -1,0 +1,44 @@
+"""Status changes reach subscribers: in-process here, over Redis in tests/integration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.clock import ManualClock
+from looksmith.config import Settings
+from looksmith.container import build_container
+from looksmith.db.migrate import upgrade
+from looksmith.domain.models import StatusChange
+from looksmith.events.local import InProcessStatusEvents
+from tests.support import VALID_BODY
+
+
+def test_subscribers_get_changes_until_they_leave_and_a_broken_one_does_not_stop_others():
+    events = InProcessStatusEvents()
+    seen: list[StatusChange] = []
+
+    def broken(_: StatusChange) -> None:
+        raise RuntimeError("boom")
+
+    events.subscribe(broken)
+    leave = events.subscribe(seen.append)
+    first = StatusChange("generation", "a" * 32, "t", "success")
+    events.publish(first)
+    leave()
+    events.publish(StatusChange("generation", "b" * 32, "t", "failed"))
+    assert seen == [first]
+
+
+def test_a_finished_generation_is_announced(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path / "data")
+    upgrade(settings.sqlalchemy_url)
+    container = build_container(settings, clock=ManualClock())
+    seen: list[StatusChange] = []
+    container.events.subscribe(seen.append)
+    tenant = container.keys.create_tenant(name="t").tenant.id
+    request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
+    generation = container.generations.submit(tenant_id=tenant, request=request)
+    assert seen == []
+    container.workers.run_until_idle()
+    assert seen == [StatusChange("generation", generation.id, tenant, "success")]
