@@ -9,19 +9,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_groups
 import bench_render
+import bench_scaleout
 import bench_status
 
 
 def main() -> None:
-    """Run and print (a) to (f)."""
+    """Run and print (a) to (h)."""
     status = bench_status.run()
     render = bench_render.run()
     groups = bench_groups.run()
+    scaleout = bench_scaleout.run()
     bench_status.report(status)
     print("(b) procedural render vs JPEG encode, 1024x1024")
     for name, value in render.items():
         print(f"    {name}: {value:.2f}")
     bench_groups.report(groups)
+    bench_scaleout.report(scaleout)
 
 
 if __name__ == "__main__":

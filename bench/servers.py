@@ -53,11 +53,11 @@ def running(args: list[str], probe_path: str, env: dict[str, str] | None = None)
         process.wait(timeout=15)
 
 
-def looksmith_cli(*args: str, data_dir: Path) -> str:
-    """Run the looksmith CLI against ``data_dir``; return stdout."""
+def looksmith_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> str:
+    """Run the looksmith CLI against ``data_dir`` (and ``env``); return stdout."""
     result = subprocess.run(
         [sys.executable, "-m", "looksmith", *args],
-        env={**os.environ, "LOOKSMITH_DATA_DIR": str(data_dir)},
+        env={**os.environ, "LOOKSMITH_DATA_DIR": str(data_dir), **(env or {})},
         capture_output=True,
         text=True,
         check=True,
