@@ -17,6 +17,7 @@ from looksmith.db.engine import build_engine
 from looksmith.db.migrate import upgrade
 from looksmith.db.repositories import SqlTenantRepository
 from looksmith.errors import LooksmithError
+from looksmith.logs import configure_logging
 from looksmith.services.keys import KeyService
 
 DEFAULT_KEY_FILE = "default-api-key"
@@ -94,8 +95,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from looksmith.api.app import create_app
     from looksmith.container import build_container
 
+    configure_logging()
     upgrade(settings.sqlalchemy_url)
     options: dict[str, Any] = {
+        "log_config": None,  # our JSON logging, set up above
         "host": args.host,
         "port": args.port,
         "access_log": args.access_log,

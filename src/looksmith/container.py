@@ -18,6 +18,7 @@ from looksmith.db.groups import SqlGroupRepository
 from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
+from looksmith.db.stats import SqlJobStats
 from looksmith.domain.models import JobKind
 from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
@@ -56,6 +57,7 @@ class Container:
     workers: InProcessWorkerPool | None
     celery: Celery | None
     events: StatusEvents
+    job_stats: SqlJobStats
 
     def start(self) -> None:
         """Start the in-process workers, if this process has them (schema already migrated)."""
@@ -165,6 +167,7 @@ def build_container(
         workers=workers,
         celery=celery,
         events=events,
+        job_stats=SqlJobStats(database, clock=clock),
     )
 
 

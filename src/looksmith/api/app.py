@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from looksmith import __version__
 from looksmith.api.errors import install_error_handlers
+from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
 from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
@@ -46,4 +47,5 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
     for module in (photo_avatar, looks, groups, assets, images, health):
         app.include_router(module.router)
+    install_metrics(app, wired)  # last: its middleware must be outermost to time everything
     return app

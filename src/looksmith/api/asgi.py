@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from looksmith.api.app import create_app
 from looksmith.config import Settings
 from looksmith.container import build_container
+from looksmith.logs import configure_logging
 
 
 def create_from_env() -> FastAPI:
     """The app, configured from ``LOOKSMITH_*`` variables (set the public base URL)."""
+    configure_logging()  # each process starts fresh, without the parent's logging
     settings = Settings()
     return create_app(settings, container=build_container(settings))

@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from looksmith.api.status_cache import STATUS_PREFIX
 from looksmith.container import Container
-from looksmith.db.stats import SqlJobStats
 from looksmith.domain.models import JobKind, JobState
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ def install_metrics(app: FastAPI, container: Container) -> None:
     registry = CollectorRegistry()
     http = HttpMetrics(app.router)
     registry.register(http)
-    registry.register(JobCollector(SqlJobStats(container.database, clock=container.clock)))
+    registry.register(JobCollector(container.job_stats))
     app.state.metrics_registry = registry
     app.add_middleware(MetricsMiddleware, http=http)
     app.include_router(router)

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from looksmith.api.errors import error_body
 from looksmith.config import ErrorFormat
 from looksmith.errors import LooksmithError
+from looksmith.logs import bind_request_id, reset_request_id
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class RequestIdMiddleware:
             return
         request_id = _incoming_request_id(scope) or os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
+        token = bind_request_id(request_id)
         header = (b"x-request-id", request_id.encode())
         started = False
 
@@ -48,6 +50,8 @@ class RequestIdMiddleware:
             if started:
                 raise
             await self._send_internal_error(send_with_id, request_id)
+        finally:
+            reset_request_id(token)
 
     async def _send_internal_error(self, send: Send, request_id: str) -> None:
         error = LooksmithError(f"Internal error; quote request id {request_id}")

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from looksmith.domain.models import Job, JobKind
+from looksmith.logs import bind_job_id, reset_job_id
 from looksmith.ports import Clock, JobHandler, JobStore
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,13 @@ class JobRunner:
 
     def run(self, job: Job) -> None:
         """Run ``job``; give up on its target once it has used every attempt."""
+        token = bind_job_id(job.id)
+        try:
+            self._run(job)
+        finally:
+            reset_job_id(token)
+
+    def _run(self, job: Job) -> None:
         handler = self._handlers[job.kind]
         if job.attempts > self._max_attempts:
             reason = f"was interrupted {self._max_attempts} times; please try again"
