@@ -43,9 +43,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.container = wired
     app.state.status_bodies = bodies
     install_error_handlers(app, settings.error_format)
-    app.add_middleware(StatusFastLane, keys=wired.keys, bodies=bodies)
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
     for module in (photo_avatar, looks, groups, assets, images, health):
         app.include_router(module.router)
-    install_metrics(app, wired)  # last: its middleware must be outermost to time everything
+    # Middleware added later wraps what came before: metrics time everything the routes do, and
+    # the fast lane, outermost, answers repeat polls before any other layer runs.
+    http = install_metrics(app, wired)
+    app.add_middleware(StatusFastLane, keys=wired.keys, bodies=bodies, http=http)
     return app

@@ -53,8 +53,8 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
-def install_metrics(app: FastAPI, container: Container) -> None:
-    """Count requests (outermost middleware), serve ``GET /metrics``, add the job figures."""
+def install_metrics(app: FastAPI, container: Container) -> HttpMetrics:
+    """Count requests (middleware), serve ``GET /metrics``, add the job figures."""
     registry = CollectorRegistry()
     http = HttpMetrics(app.router)
     registry.register(http)
@@ -62,6 +62,7 @@ def install_metrics(app: FastAPI, container: Container) -> None:
     app.state.metrics_registry = registry
     app.add_middleware(MetricsMiddleware, http=http)
     app.include_router(router)
+    return http
 
 
 class _RouteNames:

@@ -30,7 +30,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or os.urandom(16).hex()
+        request_id = incoming_request_id(scope) or os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         token = bind_request_id(request_id)
         header = (b"x-request-id", request_id.encode())
@@ -69,7 +69,8 @@ class RequestIdMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-def _incoming_request_id(scope: Scope) -> str | None:
+def incoming_request_id(scope: Scope) -> str | None:
+    """The client's own ``X-Request-Id``, if it is short and plain enough to echo."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             text = value.decode("latin-1")

@@ -11,15 +11,22 @@ key, unfinished, unseen or stale generation) goes through the normal route.
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from looksmith.api.middleware import incoming_request_id
 from looksmith.api.schemas import generation_status_body
 from looksmith.domain.models import Generation, GenerationStatus
 from looksmith.ports import Clock
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
+
+if TYPE_CHECKING:  # metrics imports this module's STATUS_PREFIX
+    from looksmith.api.metrics import HttpMetrics
 
 STATUS_PREFIX = "/v2/photo_avatar/generation/"
 _MAX_ENTRIES = 50_000
@@ -77,25 +84,36 @@ class StatusBodies:
 
 
 class StatusFastLane:
-    """Pure ASGI: answers ``GET`` status polls from ``StatusBodies`` when it safely can."""
+    """Pure ASGI, outermost: answers ``GET`` status polls from ``StatusBodies`` when it can.
 
-    def __init__(self, app: ASGIApp, *, keys: KeyService, bodies: StatusBodies) -> None:
+    It sits outside the request-id and metrics middleware so that a hit pays for neither layer;
+    it adds the request id and counts the request itself.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, keys: KeyService, bodies: StatusBodies, http: HttpMetrics
+    ) -> None:
         self._app = app
         self._keys = keys
         self._bodies = bodies
+        self._http = http
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a cached body, or pass the request on unchanged."""
+        started = time.perf_counter()
         body = self._cached_answer(scope) if scope["type"] == "http" else None
         if body is None:
             await self._app(scope, receive, send)
             return
+        request_id = incoming_request_id(scope) or os.urandom(16).hex()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
+            (b"x-request-id", request_id.encode()),
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        self._http.record(scope, 200, time.perf_counter() - started)
 
     def _cached_answer(self, scope: Scope) -> bytes | None:
         path: str = scope["path"]
