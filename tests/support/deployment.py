@@ -8,10 +8,6 @@ own, emptied first), and moto's S3 server on loopback (no real S3 can run here).
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,41 +15,19 @@ from pathlib import Path
 
 from tests.support import services
 from tests.support.moto_server import create_bucket, moto_server, s3_client, s3_env
-from tests.support.server import Server
+from tests.support.server import LooksmithProcess, Server
 
 BROKER_DB = 9
 
 
 @dataclass
-class WorkerProcess:
+class WorkerProcess(LooksmithProcess):
     """One ``looksmith worker`` process."""
 
-    data_dir: Path
-    env: dict[str, str]
-    name: str
-    process: subprocess.Popen[bytes] | None = None
+    name: str = "worker"
 
     def start(self) -> None:
-        log = (self.data_dir / f"{self.name}.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "looksmith", "worker", "--concurrency", "2"],
-            env={**os.environ, "LOOKSMITH_DATA_DIR": str(self.data_dir), **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self.spawn("worker", "--concurrency", "2", log_name=f"{self.name}.log")
 
 
 @dataclass
@@ -145,7 +119,7 @@ def scaled_out(
         }
         deployment = Deployment(
             apis=[Server(data_dir=data_dir, env=env) for _ in range(apis)],
-            workers=[WorkerProcess(data_dir, env, f"worker-{i}") for i in range(workers)],
+            workers=[WorkerProcess(data_dir, env, name=f"worker-{i}") for i in range(workers)],
             s3=(endpoint, "looksmith"),
         )
         deployment.create_key("bootstrap")  # migrates once, before anything starts

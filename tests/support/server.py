@@ -35,43 +35,23 @@ def looksmith(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> 
 
 
 @dataclass
-class Server:
-    """One server process; ``start`` and ``kill`` may be called again on the same data."""
+class LooksmithProcess:
+    """A ``python -m looksmith ...`` child process on a data folder and settings."""
 
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
-    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def cli(self, *args: str) -> str:
-        """Run the CLI against this server's data and settings."""
-        return looksmith(*args, data_dir=self.data_dir, env=self.env)
-
-    def create_key(self, name: str) -> str:
-        return self.cli("keys", "create", "--name", name).splitlines()[-1]
-
-    def start(self) -> None:
-        log = (self.data_dir / "server.log").open("ab")
+    def spawn(self, *args: str, log_name: str) -> subprocess.Popen[bytes]:
+        """Start the command, its output appended to ``log_name`` in the data folder."""
+        log = (self.data_dir / log_name).open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "looksmith", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "looksmith", *args],
             env={**os.environ, "LOOKSMITH_DATA_DIR": str(self.data_dir), **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (self.data_dir / "server.log").read_text()
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("server did not become ready in 30 s")
+        return self.process
 
     def kill(self) -> None:
         assert self.process is not None
@@ -85,3 +65,34 @@ class Server:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@dataclass
+class Server(LooksmithProcess):
+    """One API process; ``start`` and ``kill`` may be called again on the same data."""
+
+    port: int = field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str) -> str:
+        """Run the CLI against this server's data and settings."""
+        return looksmith(*args, data_dir=self.data_dir, env=self.env)
+
+    def create_key(self, name: str) -> str:
+        return self.cli("keys", "create", "--name", name).splitlines()[-1]
+
+    def start(self) -> None:
+        process = self.spawn("serve", "--port", str(self.port), log_name="server.log")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (self.data_dir / "server.log").read_text()
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("server did not become ready in 30 s")
