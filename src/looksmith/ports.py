@@ -135,7 +135,7 @@ class GroupRepository(Protocol):
         """Record the outcome of a pending look's face check."""
         ...
 
-    def start_training(self, group_id: str, *, flow_id: str, at: float) -> bool:
+    def start_training(self, group_id: str, *, tenant_id: str, flow_id: str, at: float) -> bool:
         """Mark a training pending and queue it, unless one is already pending."""
         ...
 

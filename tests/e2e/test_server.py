@@ -138,3 +138,26 @@ def _unfinished_at_kill(server: Server) -> list[str]:
             "SELECT id FROM generations WHERE status IN ('queued', 'rendering')"
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def test_one_tenants_burst_does_not_starve_another(tmp_path):
+    server = Server(data_dir=tmp_path / "data", env={"LOOKSMITH_WORKERS": "1"})
+    server.data_dir.mkdir()
+    alice, bob = server.create_key("alice"), server.create_key("bob")
+    server.start()
+    try:
+        with (
+            httpx.Client(base_url=server.url, headers={"x-api-key": alice}, timeout=10) as a,
+            httpx.Client(base_url=server.url, headers={"x-api-key": bob}, timeout=10) as b,
+        ):
+            burst = [generate(a, orientation="vertical") for _ in range(50)]
+            single = generate(b)
+            assert poll(b, single, timeout=60)["status"] == "success"
+            done = [
+                i
+                for i in burst
+                if a.get(f"/v2/photo_avatar/generation/{i}").json()["data"]["status"] == "success"
+            ]
+            assert len(done) < 10, f"{len(done)} of tenant A's jobs finished before B's one"
+    finally:
+        server.stop()

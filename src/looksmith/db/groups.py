@@ -73,7 +73,7 @@ class SqlGroupRepository:
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount == 1
 
-    def start_training(self, group_id: str, *, flow_id: str, at: float) -> bool:
+    def start_training(self, group_id: str, *, tenant_id: str, flow_id: str, at: float) -> bool:
         """Mark training pending and queue it, unless a training is already pending."""
         query = (
             update(avatar_groups)
@@ -95,7 +95,8 @@ class SqlGroupRepository:
         with self._engine.begin() as conn:
             if conn.execute(query).rowcount != 1:
                 return False
-            conn.execute(insert(jobs).values(**new_job(JobKind.TRAIN_GROUP, group_id, at)))
+            job = new_job(JobKind.TRAIN_GROUP, group_id, at, tenant_id)
+            conn.execute(insert(jobs).values(**job))
         return True
 
     def finish_training(
@@ -230,5 +231,8 @@ class SqlGroupRepository:
         conn.execute(insert(looks), [rows.look_values(look) for look, _ in pairs])
         conn.execute(
             insert(jobs),
-            [new_job(JobKind.CHECK_LOOK, look.id, look.created_at) for look, _ in pairs],
+            [
+                new_job(JobKind.CHECK_LOOK, look.id, look.created_at, look.tenant_id)
+                for look, _ in pairs
+            ],
         )

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Engine, or_, select, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, FromClause, Subquery, func, or_, select, update
 
 from looksmith.db.tables import jobs
 from looksmith.domain.models import Job, JobKind, JobState
 
 
-def new_job(kind: JobKind, target_id: str, at: float) -> dict[str, object]:
+def new_job(kind: JobKind, target_id: str, at: float, tenant_id: str) -> dict[str, object]:
     """Values of a queued job row; inserted in the same transaction as its target."""
     return {
         "kind": kind.value,
         "target_id": target_id,
+        "tenant_id": tenant_id,
         "state": JobState.QUEUED.value,
         "attempts": 0,
         "created_at": at,
         "updated_at": at,
     }
+
+
+# How far back a tenant's last job start counts when choosing whom to serve next.
+_FAIRNESS_WINDOW_SECONDS = 3600.0
 
 
 def _claimable(now: float) -> ColumnElement[bool]:
@@ -35,8 +42,23 @@ class SqlJobStore:
         self._engine = engine
 
     def claim(self, *, now: float, lease_seconds: float, worker_id: str = "") -> Job | None:
-        """Lease the oldest claimable job; a running job whose lease ran out is claimable."""
-        return self._claim(_claimable(now), now=now, lease_seconds=lease_seconds, worker=worker_id)
+        """Lease a claimable job, fairly: the tenant served least recently goes first.
+
+        Within a tenant the oldest job goes first. A tenant whose 1,000 queued jobs keep the
+        workers busy therefore cannot starve another tenant's single job: that tenant's last
+        start is older (or absent), so its job is next.
+        """
+        served = (
+            select(jobs.c.tenant_id, func.max(jobs.c.started_at).label("served_at"))
+            .where(jobs.c.started_at > now - _FAIRNESS_WINDOW_SECONDS)
+            .group_by(jobs.c.tenant_id)
+            .subquery()
+        )
+        order = (func.coalesce(served.c.served_at, 0.0), jobs.c.id)
+        return self._claim(
+            _claimable(now), now=now, lease_seconds=lease_seconds, worker=worker_id,
+            join=served, order=order,
+        )  # fmt: skip
 
     def claim_target(
         self, kind: JobKind, target_id: str, *, now: float, lease_seconds: float, worker_id: str
@@ -55,11 +77,21 @@ class SqlJobStore:
         return [(JobKind(row.kind), row.target_id) for row in found]
 
     def _claim(
-        self, where: ColumnElement[bool], *, now: float, lease_seconds: float, worker: str
+        self,
+        where: ColumnElement[bool],
+        *,
+        now: float,
+        lease_seconds: float,
+        worker: str,
+        join: Subquery | None = None,
+        order: tuple[ColumnElement[Any], ...] = (jobs.c.id,),
     ) -> Job | None:
-        oldest = select(jobs.c.id).where(where).order_by(jobs.c.id).limit(1)
+        source: FromClause = jobs
+        if join is not None:
+            source = jobs.outerjoin(join, join.c.tenant_id == jobs.c.tenant_id)
+        oldest = select(jobs.c.id).select_from(source).where(where).order_by(*order).limit(1)
         if self._engine.dialect.name == "postgresql":
-            oldest = oldest.with_for_update(skip_locked=True)
+            oldest = oldest.with_for_update(of=jobs, skip_locked=True)
         query = (
             update(jobs)
             .where(jobs.c.id == oldest.scalar_subquery(), where)

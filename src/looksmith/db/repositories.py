@@ -96,7 +96,12 @@ class SqlGenerationRepository:
         """Insert the generation and its render job in one commit."""
         with self._engine.begin() as conn:
             conn.execute(insert(generations).values(**rows.generation_values(generation)))
-            job = new_job(JobKind.RENDER_GENERATION, generation.id, generation.created_at)
+            job = new_job(
+                JobKind.RENDER_GENERATION,
+                generation.id,
+                generation.created_at,
+                generation.tenant_id,
+            )
             conn.execute(insert(jobs).values(**job))
 
     def get(self, generation_id: str, *, tenant_id: str | None = None) -> Generation | None:

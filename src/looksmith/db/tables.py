@@ -100,6 +100,8 @@ jobs = Table(
     Column("finished_at", Float, nullable=True),
     Column("worker_id", String(64), nullable=True),
     Column("dispatched_at", Float, nullable=True),
+    # Whose job it is: workers take queued jobs round-robin across tenants.
+    Column("tenant_id", String(32), nullable=True, index=True),
     Index("ix_jobs_state_lease", "state", "lease_until"),
     Index("ix_jobs_target", "target_id"),
 )
@@ -143,4 +145,62 @@ workers = Table(
     Column("pid", Integer, nullable=False),
     Column("started_at", Float, nullable=False),
     Column("heartbeat_at", Float, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("tenant_id", String(32), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # "pending" while the first request runs
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("events", Text, nullable=True),  # JSON list; null means every event
+    Column("secret", String(100), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), nullable=False, index=True),
+    Column("endpoint_id", String(32), nullable=True, index=True),  # null: a request's callback_url
+    Column("url", Text, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=True),
+    Column("lease_until", Float, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("delivered_at", Float, nullable=True),
+    Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+)
+
+tenant_limits = Table(
+    "tenant_limits",
+    metadata,
+    Column("tenant_id", String(32), ForeignKey("tenants.id"), primary_key=True),
+    Column("requests_per_second", Float, nullable=True),
+    Column("burst", Integer, nullable=True),
+    Column("max_running_jobs", Integer, nullable=True),
+    Column("max_queued_jobs", Integer, nullable=True),
+    Column("max_images", Integer, nullable=True),
 )

@@ -61,7 +61,9 @@ class TrainingService:
         if not self._groups.training_looks(group.id):
             raise no_valid_image(group.id, "no look has passed its face check yet")
         flow_id = new_id()
-        if not self._groups.start_training(group.id, flow_id=flow_id, at=self._clock.now()):
+        if not self._groups.start_training(
+            group.id, tenant_id=tenant_id, flow_id=flow_id, at=self._clock.now()
+        ):
             raise no_valid_image(group.id, "a training of this group is already running")
         self._queue.enqueue(JobKind.TRAIN_GROUP, group.id)
         return flow_id
