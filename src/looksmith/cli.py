@@ -144,6 +144,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         clock=container.clock,
         lease_seconds=settings.job_lease_seconds,
         sweep_seconds=settings.queue.sweep_seconds,
+        redeliver_seconds=settings.job_visibility_timeout_seconds,
     )
     worker.main(concurrency=args.concurrency or settings.workers)
     return 0

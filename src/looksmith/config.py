@@ -121,6 +121,9 @@ class Settings(BaseSettings):
             "without asking the database again."
         ),
     )
+    max_json_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest JSON request body, in bytes."
+    )
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload, in bytes."
     )

@@ -202,4 +202,4 @@ def _job_dispatch(
     except ImportError as exc:  # celery comes with the optional "scale" extra
         raise RuntimeError("queue kind celery needs: pip install 'looksmith[scale]'") from exc
     app = build_celery(settings)
-    return None, app, CeleryDispatcher(app)
+    return None, app, CeleryDispatcher(app, jobs)

@@ -166,8 +166,8 @@ class GroupRepository(Protocol):
         """The total and one page of a group's looks."""
         ...
 
-    def delete_look(self, look_id: str, *, tenant_id: str) -> bool:
-        """Delete the tenant's look; report whether it existed."""
+    def delete_look(self, look_id: str, *, tenant_id: str) -> list[str] | None:
+        """Delete the tenant's look; the image ids freed, or None if it did not exist."""
         ...
 
     def delete_group(self, group_id: str, *, tenant_id: str) -> list[str] | None:
@@ -260,19 +260,25 @@ class JobStore(Protocol):
         """Lease the claimable job of ``kind`` for ``target_id``, if any."""
         ...
 
-    def due_for_dispatch(self, *, now: float, quiet_seconds: float) -> list[tuple[JobKind, str]]:
-        """Claimable jobs no dispatch has touched for ``quiet_seconds``; marks them dispatched."""
+    def due_for_dispatch(
+        self, *, now: float, quiet_seconds: float, redeliver_seconds: float
+    ) -> list[tuple[JobKind, str]]:
+        """Claimable jobs whose task is missing; marks them dispatched."""
         ...
 
-    def heartbeat(self, job_id: int, *, now: float, lease_seconds: float) -> None:
-        """Extend the lease of a running job."""
+    def mark_undispatched(self, kind: JobKind, target_id: str) -> None:
+        """Record that sending the job's task failed, so the sweeper sends it."""
         ...
 
-    def finish(self, job_id: int, *, failed: bool, error: str | None, now: float) -> None:
+    def heartbeat(self, job: Job, *, now: float, lease_seconds: float) -> None:
+        """Extend the lease of a running job, if this run (its attempt) still holds it."""
+        ...
+
+    def finish(self, job: Job, *, failed: bool, error: str | None, now: float) -> None:
         """Mark the job done, or failed for good."""
         ...
 
-    def release(self, job_id: int, *, error: str, now: float) -> None:
+    def release(self, job: Job, *, error: str, now: float) -> None:
         """Put a running job back in the queue after an error, to be tried again."""
         ...
 

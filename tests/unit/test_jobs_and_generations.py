@@ -87,7 +87,7 @@ def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(container, 
     job = store.claim(now=clock.now(), lease_seconds=30)
     assert job is not None and job.attempts == 1
     assert store.claim(now=clock.now() + 29, lease_seconds=30) is None
-    store.heartbeat(job.id, now=clock.now() + 20, lease_seconds=30)
+    store.heartbeat(job, now=clock.now() + 20, lease_seconds=30)
     assert store.claim(now=clock.now() + 49, lease_seconds=30) is None
     again = store.claim(now=clock.now() + 51, lease_seconds=30)
     assert again is not None and (again.id, again.attempts) == (job.id, 2)
@@ -166,3 +166,21 @@ def test_requeue_running_resumes_at_once(container, clock):
     assert store.claim(now=clock.now(), lease_seconds=30) is None
     assert store.requeue_running(now=clock.now()) == 1
     assert store.claim(now=clock.now(), lease_seconds=30) is not None
+
+
+def test_a_run_whose_lease_was_taken_over_cannot_touch_the_new_run(container, clock):
+    submit(container)
+    store = SqlJobStore(container.database)
+    old = store.claim(now=clock.now(), lease_seconds=30)
+    assert old is not None
+    clock.advance(31)  # the old run stalls; its lease lapses and another worker claims the job
+    new = store.claim(now=clock.now(), lease_seconds=30)
+    assert new is not None
+    assert new.attempts == old.attempts + 1
+    store.release(old, error="late failure", now=clock.now())
+    store.finish(old, failed=False, error=None, now=clock.now())
+    store.heartbeat(old, now=clock.now() + 100, lease_seconds=30)
+    # The new run still holds its lease: nothing is claimable until it lapses.
+    assert store.claim(now=clock.now() + 29, lease_seconds=30) is None
+    store.finish(new, failed=False, error=None, now=clock.now())
+    assert store.claim(now=clock.now() + 1000, lease_seconds=30) is None

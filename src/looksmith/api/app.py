@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from looksmith import __version__
+from looksmith.api.body_limit import BodyLimitMiddleware
 from looksmith.api.errors import install_error_handlers
 from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
 from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
+from looksmith.api.waiters import StatusWaiters
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
 
@@ -21,12 +24,16 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     """The app; its workers start with the app's lifespan and stop with it."""
     wired = container or build_container(settings)
 
+    waiters = StatusWaiters(wired.events)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         wired.start()
+        waiters.start(asyncio.get_running_loop())
         try:
             yield
         finally:
+            waiters.stop()
             wired.stop()
 
     app = FastAPI(
@@ -42,7 +49,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     bodies = StatusBodies(wired.images, wired.clock, ttl=settings.auth_cache_seconds)
     app.state.container = wired
     app.state.status_bodies = bodies
+    app.state.waiters = waiters
     install_error_handlers(app, settings.error_format)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
+    )
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
     for module in (photo_avatar, looks, groups, assets, images, health):
         app.include_router(module.router)

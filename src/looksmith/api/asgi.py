@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from looksmith.api.app import create_app
-from looksmith.config import Settings
+from looksmith.config import QueueKind, Settings
 from looksmith.container import build_container
 from looksmith.logs import configure_logging
 
@@ -17,4 +17,7 @@ def create_from_env() -> FastAPI:
     """The app, configured from ``LOOKSMITH_*`` variables (set the public base URL)."""
     configure_logging()  # each process starts fresh, without the parent's logging
     settings = Settings()
+    if settings.queue.kind is QueueKind.INPROCESS:
+        # Several processes each with a worker pool would take over each other's running jobs.
+        raise RuntimeError("several API processes need LOOKSMITH_QUEUE__KIND=celery")
     return create_app(settings, container=build_container(settings))

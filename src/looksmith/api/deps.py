@@ -9,6 +9,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.status_cache import StatusBodies
+from looksmith.api.waiters import StatusWaiters
 from looksmith.container import Container
 from looksmith.services.assets import AssetService
 from looksmith.services.generations import GenerationService
@@ -55,6 +56,11 @@ async def _status_bodies(request: Request) -> StatusBodies:
     return bodies
 
 
+async def _waiters(request: Request) -> StatusWaiters:
+    waiters: StatusWaiters = request.app.state.waiters
+    return waiters
+
+
 async def _current_tenant(
     request: Request,
     api_key: Annotated[str | None, Security(_api_key_header)],
@@ -74,6 +80,7 @@ ContainerDep = Annotated[Container, Depends(_container)]
 Generations = Annotated[GenerationService, Depends(_generations)]
 Images = Annotated[ImageService, Depends(_images)]
 Bodies = Annotated[StatusBodies, Depends(_status_bodies)]
+Waiters = Annotated[StatusWaiters, Depends(_waiters)]
 Assets = Annotated[AssetService, Depends(_assets)]
 Groups = Annotated[GroupService, Depends(_groups)]
 Training = Annotated[TrainingService, Depends(_training)]

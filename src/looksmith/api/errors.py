@@ -117,8 +117,12 @@ def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
     async def on_http_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         error_type = _BY_STATUS.get(exc.status_code)
-        error = error_type() if error_type else LooksmithError(str(exc.detail))
-        if error_type is None:
+        if exc.status_code == 400:  # Starlette could not read the body at all
+            error: LooksmithError = InvalidParameter("body", "could not be parsed")
+        elif error_type is not None:
+            error = error_type()
+        else:
+            error = LooksmithError(str(exc.detail))
             error.status = exc.status_code
         return error_response(error, error_format, headers=dict(exc.headers or {}))
 

@@ -45,8 +45,12 @@ class GeneratePhotoRequest(BaseModel):
     appearance: str = Field(
         min_length=1, max_length=APPEARANCE_MAX_LENGTH, description="Free-text description."
     )
-    callback_url: str | None = Field(default=None, description="Stored; delivery comes later.")
-    callback_id: str | None = Field(default=None, description="Your tracking id, stored.")
+    callback_url: str | None = Field(
+        default=None, max_length=2000, description="Receives this generation's webhook events."
+    )
+    callback_id: str | None = Field(
+        default=None, max_length=200, description="Your tracking id, echoed in webhook events."
+    )
 
     def to_request(self) -> GenerationRequest:
         """The service's view of this body."""

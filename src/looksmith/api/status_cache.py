@@ -10,6 +10,7 @@ key, unfinished, unseen or stale generation) goes through the normal route.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from looksmith.api.middleware import incoming_request_id
-from looksmith.api.schemas import generation_status_body
+from looksmith.api.schemas import generation_status_body, wire_status
 from looksmith.domain.models import Generation, GenerationStatus
 from looksmith.ports import Clock
 from looksmith.services.images import ImageService
@@ -32,11 +33,33 @@ STATUS_PREFIX = "/v2/photo_avatar/generation/"
 _MAX_ENTRIES = 50_000
 
 
+@dataclass(frozen=True, slots=True)
+class StatusAnswer:
+    """An encoded status envelope and its entity tag."""
+
+    body: bytes
+    etag: str
+    status: str  # as the client sees it: in_progress, success or failed
+
+
+def state_etag(generation: Generation) -> str:
+    """A strong tag of what a client can see: it changes exactly when the visible state does.
+
+    Built from the state, not the bytes: links are re-signed on every read, so the bytes change
+    every second while nothing a client cares about does.
+    """
+    visible = "|".join(
+        (generation.id, wire_status(generation.status), generation.message or "",
+         " ".join(generation.image_ids))
+    )  # fmt: skip
+    return '"' + hashlib.sha256(visible.encode()).hexdigest()[:20] + '"'
+
+
 @dataclass(slots=True)
 class _Entry:
     generation: Generation
     expires_at: int
-    body: bytes
+    answer: StatusAnswer
     valid_until: float
 
 
@@ -49,32 +72,37 @@ class StatusBodies:
         self._ttl = ttl
         self._finished: dict[tuple[str, str], _Entry] = {}
 
-    def body(self, generation: Generation) -> bytes:
-        """The encoded status envelope, with links signed for this second."""
+    def answer(self, generation: Generation) -> StatusAnswer:
+        """The encoded status envelope, with links signed for this second, and its tag."""
         expires_at = self._images.link_expiry()
-        body = self._encode(generation, expires_at)
+        answer = StatusAnswer(
+            self._encode(generation, expires_at),
+            state_etag(generation),
+            wire_status(generation.status),
+        )
         if generation.status.is_terminal:
             if len(self._finished) >= _MAX_ENTRIES:
                 del self._finished[next(iter(self._finished))]
             valid_until = self._clock.now() + self._ttl
             key = (generation.tenant_id, generation.id)
-            self._finished[key] = _Entry(generation, expires_at, body, valid_until)
-        return body
+            self._finished[key] = _Entry(generation, expires_at, answer, valid_until)
+        return answer
 
     def clear(self) -> None:
         """Forget every entry, after something was deleted here."""
         self._finished.clear()
 
-    def cached(self, tenant_id: str, generation_id: str) -> bytes | None:
-        """The body of a finished generation seen before, re-signed if the second turned."""
+    def cached(self, tenant_id: str, generation_id: str) -> StatusAnswer | None:
+        """The answer for a finished generation seen before, re-signed if the second turned."""
         entry = self._finished.get((tenant_id, generation_id))
         if entry is None or entry.valid_until <= self._clock.now():
             return None
         expires_at = self._images.link_expiry()
         if entry.expires_at != expires_at:
-            entry.body = self._encode(entry.generation, expires_at)
+            body = self._encode(entry.generation, expires_at)
+            entry.answer = StatusAnswer(body, entry.answer.etag, entry.answer.status)
             entry.expires_at = expires_at
-        return entry.body
+        return entry.answer
 
     def _encode(self, generation: Generation, expires_at: int) -> bytes:
         keys = urls = None
@@ -101,36 +129,52 @@ class StatusFastLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a cached body, or pass the request on unchanged."""
         started = time.perf_counter()
-        body = self._cached_answer(scope) if scope["type"] == "http" else None
-        if body is None:
+        found = self._cached_answer(scope) if scope["type"] == "http" else None
+        if found is None:
             await self._app(scope, receive, send)
             return
+        answer, if_none_match = found
         request_id = incoming_request_id(scope) or os.urandom(16).hex()
+        status, body = (304, b"") if if_none_match == answer.etag else (200, answer.body)
         headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
+            (b"etag", answer.etag.encode()),
             (b"x-request-id", request_id.encode()),
         ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if status == 200:
+            headers.append((b"content-type", b"application/json"))
+            headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        self._http.record(scope, 200, time.perf_counter() - started)
+        self._http.record(scope, status, time.perf_counter() - started)
 
-    def _cached_answer(self, scope: Scope) -> bytes | None:
+    def _cached_answer(self, scope: Scope) -> tuple[StatusAnswer, str | None] | None:
         path: str = scope["path"]
-        if scope["method"] != "GET" or not path.startswith(STATUS_PREFIX):
+        if scope["method"] != "GET" or not path.startswith(STATUS_PREFIX) or scope["query_string"]:
+            return None  # long polls and opt-ins (query parameters) take the route
+        api_key, if_none_match, prefers = _read_headers(scope)
+        tenant_id = self._keys.cached_tenant(api_key)
+        if tenant_id is None or prefers:
             return None
-        tenant_id = self._keys.cached_tenant(_api_key(scope))
-        if tenant_id is None:
-            return None
-        return self._bodies.cached(tenant_id, path[len(STATUS_PREFIX) :])
+        answer = self._bodies.cached(tenant_id, path[len(STATUS_PREFIX) :])
+        return None if answer is None else (answer, if_none_match)
 
 
 def _api_key(scope: Scope) -> str | None:
     """The key from ``x-api-key`` or a bearer token, as the auth dependency reads it."""
-    api_key = bearer = None
+    return _read_headers(scope)[0]
+
+
+def _read_headers(scope: Scope) -> tuple[str | None, str | None, bool]:
+    """The API key, ``If-None-Match``, and whether a ``Prefer`` header asks for something."""
+    api_key = bearer = if_none_match = None
+    prefers = False
     for name, value in scope["headers"]:
         if name == b"x-api-key":
             api_key = value.decode("latin-1")
         elif name == b"authorization" and value[:7].lower() == b"bearer ":
             bearer = value[7:].decode("latin-1").strip()
-    return api_key or bearer or None
+        elif name == b"if-none-match":
+            if_none_match = value.decode("latin-1").strip()
+        elif name == b"prefer":
+            prefers = True
+    return api_key or bearer or None, if_none_match, prefers

@@ -12,6 +12,7 @@ from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
 from looksmith.domain.models import (
     AvatarGroup,
     GroupSummary,
+    ImageSource,
     JobKind,
     Look,
     LookStatus,
@@ -188,15 +189,21 @@ class SqlGroupRepository:
             found = conn.execute(page).mappings().all()
         return total, [rows.look_from_row(row) for row in found]
 
-    def delete_look(self, look_id: str, *, tenant_id: str) -> bool:
-        """Delete the tenant's look and its image row."""
+    def delete_look(self, look_id: str, *, tenant_id: str) -> list[str] | None:
+        """Delete the tenant's look; the image ids freed with it, or None if it did not exist.
+
+        A generated look shares its picture with its generation, which still lists it: that
+        image stays. A look made from an upload owns a copy, which goes.
+        """
         with self._engine.begin() as conn:
             gone = conn.execute(
                 delete(looks).where(looks.c.id == look_id, looks.c.tenant_id == tenant_id)
             ).rowcount
-            if gone:
-                conn.execute(delete(images).where(images.c.id == look_id))
-        return gone == 1
+            if not gone:
+                return None
+            owned = images.c.source == ImageSource.LOOK.value
+            freed = conn.execute(delete(images).where(images.c.id == look_id, owned)).rowcount
+        return [look_id] if freed else []
 
     def delete_group(self, group_id: str, *, tenant_id: str) -> list[str] | None:
         """Delete the group, its looks and its look generations; return the freed image ids."""

@@ -17,6 +17,9 @@ def new_job(kind: JobKind, target_id: str, at: float, tenant_id: str) -> dict[st
         "target_id": target_id,
         "tenant_id": tenant_id,
         "state": JobState.QUEUED.value,
+        # Counted as sent: the API sends it right after the commit. If that send fails, the
+        # dispatcher clears this, and the sweeper sends the job again.
+        "dispatched_at": at,
         "attempts": 0,
         "created_at": at,
         "updated_at": at,
@@ -67,10 +70,25 @@ class SqlJobStore:
         mine = (jobs.c.kind == kind.value) & (jobs.c.target_id == target_id) & _claimable(now)
         return self._claim(mine, now=now, lease_seconds=lease_seconds, worker=worker_id)
 
-    def due_for_dispatch(self, *, now: float, quiet_seconds: float) -> list[tuple[JobKind, str]]:
-        """Claimable jobs not dispatched for ``quiet_seconds``; marks them dispatched now."""
-        stale = or_(jobs.c.dispatched_at.is_(None), jobs.c.dispatched_at < now - quiet_seconds)
-        due = _claimable(now) & stale & (jobs.c.created_at < now - quiet_seconds)
+    def due_for_dispatch(
+        self, *, now: float, quiet_seconds: float, redeliver_seconds: float
+    ) -> list[tuple[JobKind, str]]:
+        """Jobs whose task is missing; marks them dispatched now.
+
+        Missing means: never sent (the broker was down), a lease that ran out (the worker
+        died) and no send for ``quiet_seconds``, or queued with no taker for
+        ``redeliver_seconds`` (the broker lost the task). A healthy backlog is left alone.
+        """
+        never_sent = jobs.c.dispatched_at.is_(None) & (jobs.c.created_at < now - quiet_seconds)
+        lost = (jobs.c.state == JobState.QUEUED.value) & (
+            jobs.c.dispatched_at < now - redeliver_seconds
+        )
+        abandoned = (
+            (jobs.c.state == JobState.RUNNING.value)
+            & (jobs.c.lease_until < now)
+            & (jobs.c.dispatched_at < now - quiet_seconds)
+        )
+        due = _claimable(now) & or_(never_sent, lost, abandoned)
         query = update(jobs).where(due).values(dispatched_at=now)
         with self._engine.begin() as conn:
             found = conn.execute(query.returning(jobs.c.kind, jobs.c.target_id)).all()
@@ -113,36 +131,38 @@ class SqlJobStore:
             id=row.id, kind=JobKind(row.kind), target_id=row.target_id, attempts=row.attempts
         )
 
-    def heartbeat(self, job_id: int, *, now: float, lease_seconds: float) -> None:
-        """Push the lease forward while the job is still running."""
-        self._update(job_id, JobState.RUNNING, lease_until=now + lease_seconds, updated_at=now)
+    def heartbeat(self, job: Job, *, now: float, lease_seconds: float) -> None:
+        """Push the lease forward while this run still holds the job."""
+        self._update_held(job, lease_until=now + lease_seconds, updated_at=now)
 
-    def finish(self, job_id: int, *, failed: bool, error: str | None, now: float) -> None:
-        """Close the job for good."""
+    def finish(self, job: Job, *, failed: bool, error: str | None, now: float) -> None:
+        """Close the job for good, if this run still holds it."""
         state = JobState.FAILED if failed else JobState.DONE
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id)
-                .values(
-                    state=state.value,
-                    lease_until=None,
-                    last_error=error,
-                    finished_at=now,
-                    updated_at=now,
-                )
-            )
-
-    def release(self, job_id: int, *, error: str, now: float) -> None:
-        """Return a running job to the queue."""
-        self._update(
-            job_id,
-            JobState.RUNNING,
-            state=JobState.QUEUED.value,
+        self._update_held(
+            job,
+            state=state.value,
             lease_until=None,
             last_error=error,
+            finished_at=now,
             updated_at=now,
         )
+
+    def release(self, job: Job, *, error: str, now: float) -> None:
+        """Return the job to the queue, if this run still holds it."""
+        self._update_held(
+            job, state=JobState.QUEUED.value, lease_until=None, last_error=error, updated_at=now
+        )
+
+    def mark_undispatched(self, kind: JobKind, target_id: str) -> None:
+        """The send failed: leave the job to the sweeper."""
+        query = (
+            update(jobs)
+            .where(jobs.c.kind == kind.value, jobs.c.target_id == target_id)
+            .where(jobs.c.state == JobState.QUEUED.value)
+            .values(dispatched_at=None)
+        )
+        with self._engine.begin() as conn:
+            conn.execute(query)
 
     def requeue_running(self, *, now: float) -> int:
         """Return every running job to the queue."""
@@ -154,8 +174,13 @@ class SqlJobStore:
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount
 
-    def _update(self, job_id: int, only_if: JobState, **values: object) -> None:
-        query = update(jobs).where(jobs.c.id == job_id, jobs.c.state == only_if.value)
-        query = query.values(**values)
+    def _update_held(self, job: Job, **values: object) -> None:
+        # The attempt count fences the lease: a run whose lease lapsed and was claimed again
+        # (attempts moved on) can no longer extend, finish or release the newer run's job.
+        query = update(jobs).where(
+            jobs.c.id == job.id,
+            jobs.c.state == JobState.RUNNING.value,
+            jobs.c.attempts == job.attempts,
+        )
         with self._engine.begin() as conn:
-            conn.execute(query)
+            conn.execute(query.values(**values))

@@ -16,6 +16,7 @@ from celery import Celery
 
 from looksmith.config import Settings
 from looksmith.domain.models import JobKind
+from looksmith.ports import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ def build_celery(settings: Settings) -> Celery:
 class CeleryDispatcher:
     """Plays ``JobQueue`` for the API: sends a task per committed job."""
 
-    def __init__(self, app: Celery) -> None:
+    def __init__(self, app: Celery, jobs: JobStore) -> None:
         self._app = app
+        self._jobs = jobs
         self._ready_until = 0.0
 
     def enqueue(self, kind: JobKind, target_id: str) -> None:
@@ -62,6 +64,7 @@ class CeleryDispatcher:
             send(self._app, kind, target_id)
         except Exception as exc:
             log.warning("broker unreachable, %s %s waits for the sweeper: %s", kind, target_id, exc)
+            self._jobs.mark_undispatched(kind, target_id)
 
     def is_ready(self) -> bool:
         """Whether the broker answered within the last few seconds."""

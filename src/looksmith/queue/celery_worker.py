@@ -31,7 +31,9 @@ class CeleryJobWorker:
         clock: Clock,
         lease_seconds: float,
         sweep_seconds: float,
+        redeliver_seconds: float,
     ) -> None:
+        self._redeliver = redeliver_seconds
         self._app = app
         self._jobs = jobs
         self._runner = runner
@@ -57,12 +59,14 @@ class CeleryJobWorker:
         )
         if job is None:
             return  # done already, or held by a live worker
-        with self._leases.holding(job.id):
+        with self._leases.holding(job):
             self._runner.run(job)
 
     def sweep_once(self) -> int:
         """Send again every claimable job no dispatch touched lately; return how many."""
-        due = self._jobs.due_for_dispatch(now=self._clock.now(), quiet_seconds=self._sweep)
+        due = self._jobs.due_for_dispatch(
+            now=self._clock.now(), quiet_seconds=self._sweep, redeliver_seconds=self._redeliver
+        )
         for kind, target_id in due:
             try:
                 send(self._app, kind, target_id)

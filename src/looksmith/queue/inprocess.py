@@ -95,8 +95,13 @@ class InProcessWorkerPool:
             if job is None:
                 self._wait_for_work()
                 continue
-            with self._leases.holding(job.id):
-                self._runner.run(job)
+            try:
+                with self._leases.holding(job):
+                    self._runner.run(job)
+            except Exception:
+                # Recording the outcome failed (database down or locked): keep the thread alive;
+                # the lease lapses and the job runs again.
+                log.exception("job %s ended without its outcome recorded", job.id)
 
     def _wait_for_work(self) -> None:
         with self._wake:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from looksmith.domain.models import Job
 from looksmith.ports import Clock, JobStore
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class LeaseKeeper:
         self._clock = clock
         self._lease = lease_seconds
         self._on_beat = on_beat
-        self._held: set[int] = set()
+        self._held: dict[int, Job] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -50,24 +51,24 @@ class LeaseKeeper:
         return self._thread is not None and self._thread.is_alive()
 
     @contextmanager
-    def holding(self, job_id: int) -> Iterator[None]:
-        """Keep ``job_id``'s lease alive for the duration of the block."""
+    def holding(self, job: Job) -> Iterator[None]:
+        """Keep ``job``'s lease alive for the duration of the block."""
         with self._lock:
-            self._held.add(job_id)
+            self._held[job.id] = job
         try:
             yield
         finally:
             with self._lock:
-                self._held.discard(job_id)
+                self._held.pop(job.id, None)
 
     def _beat(self) -> None:
         while not self._stopping.wait(self._lease / 3):
             with self._lock:
-                held = list(self._held)
+                held = list(self._held.values())
             now = self._clock.now()
             try:
-                for job_id in held:
-                    self._jobs.heartbeat(job_id, now=now, lease_seconds=self._lease)
+                for job in held:
+                    self._jobs.heartbeat(job, now=now, lease_seconds=self._lease)
                 if self._on_beat is not None:
                     self._on_beat()
             except Exception:

@@ -41,7 +41,7 @@ class JobRunner:
         if job.attempts > self._max_attempts:
             reason = f"was interrupted {self._max_attempts} times; please try again"
             handler.give_up(job.target_id, reason)
-            self._jobs.finish(job.id, failed=True, error=reason, now=self._clock.now())
+            self._jobs.finish(job, failed=True, error=reason, now=self._clock.now())
             return
         try:
             handler.run(job.target_id)
@@ -49,13 +49,13 @@ class JobRunner:
             log.exception("job %s (%s %s) failed", job.id, job.kind, job.target_id)
             self._after_error(job, handler, f"{type(exc).__name__}: {exc}")
         else:
-            self._jobs.finish(job.id, failed=False, error=None, now=self._clock.now())
+            self._jobs.finish(job, failed=False, error=None, now=self._clock.now())
 
     def _after_error(self, job: Job, handler: JobHandler, error: str) -> None:
         now = self._clock.now()
         if job.attempts >= self._max_attempts:
             # The client sees a short reason; the details stay in the log and the job row.
             handler.give_up(job.target_id, "failed; please try again")
-            self._jobs.finish(job.id, failed=True, error=error, now=now)
+            self._jobs.finish(job, failed=True, error=error, now=now)
         else:
-            self._jobs.release(job.id, error=error, now=now)
+            self._jobs.release(job, error=error, now=now)

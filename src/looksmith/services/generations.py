@@ -198,10 +198,12 @@ class GenerationService:
         if not self._generations.complete(
             target_id, images=images, at=self._clock.now(), new_looks=new_looks
         ):
-            # Deleted (with its group) while rendering: drop what was written.
+            # Keys are deterministic, so another run of this job may have completed with the very
+            # same blobs: drop them only if the generation itself is gone (deleted with its group).
             log.warning("generation %s changed while rendering; result dropped", target_id)
-            for image in images:
-                self._blobs.delete(image_key(image.id))
+            if self._generations.get(target_id) is None:
+                for image in images:
+                    self._blobs.delete(image_key(image.id))
             return
         self._announce(generation, GenerationStatus.SUCCESS)
 
@@ -231,9 +233,12 @@ class GenerationService:
         if generation.kind is GenerationKind.PHOTO:
             return lambda i: self._engine.render_photo(generation.spec, seed=seed, variant=i)
         group = self._groups.get_group(generation.group_id or "")
-        identity = self._blobs.get(group.identity_key) if group and group.identity_key else None
-        if identity is None:
+        if group is None or not group.identity_key:
             return None
+        identity = self._blobs.get(group.identity_key)
+        if identity is None:
+            # A retraining replaced the identity between the two reads: the job runs again.
+            raise RuntimeError(f"identity {group.identity_key} vanished while being read")
         spec = generation.spec
         look = LookSpec(
             prompt=spec.appearance, orientation=spec.orientation, pose=spec.pose, style=spec.style
@@ -276,6 +281,8 @@ class GenerationService:
 def _check_request(request: GenerationRequest) -> None:
     _check_text("name", request.name, NAME_MAX_LENGTH)
     _check_text("appearance", request.spec.appearance, APPEARANCE_MAX_LENGTH)
+    check_no_nul("callback_url", request.callback_url)
+    check_no_nul("callback_id", request.callback_id)
 
 
 def _check_text(param: str, value: str, max_length: int) -> None:
@@ -283,3 +290,10 @@ def _check_text(param: str, value: str, max_length: int) -> None:
         raise InvalidParameter(param, "must not be empty")
     if len(value) > max_length:
         raise InvalidParameter(param, f"at most {max_length} characters")
+    check_no_nul(param, value)
+
+
+def check_no_nul(param: str, value: str | None) -> None:
+    """Refuse NUL characters: no database text column can hold them."""
+    if value is not None and "\x00" in value:
+        raise InvalidParameter(param, "must not contain NUL characters")

@@ -32,6 +32,7 @@ from looksmith.ports import (
     JobQueue,
     StatusEvents,
 )
+from looksmith.services.generations import check_no_nul
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +144,14 @@ class GroupService:
         return self._groups.list_looks(group_id, offset=page.offset, limit=page.limit)
 
     def delete_look(self, *, tenant_id: str, look_id: str) -> None:
-        """Delete a look and its image; a second delete is a 404."""
-        if not is_hex_id(look_id) or not self._groups.delete_look(look_id, tenant_id=tenant_id):
+        """Delete a look and the image it owns; a second delete is a 404."""
+        freed = (
+            self._groups.delete_look(look_id, tenant_id=tenant_id) if is_hex_id(look_id) else None
+        )
+        if freed is None:
             raise NotFound(f"photo avatar {look_id} not found")
-        self._blobs.delete(image_key(look_id))
+        for image_id in freed:
+            self._blobs.delete(image_key(image_id))
 
     def delete_group(self, *, tenant_id: str, group_id: str) -> None:
         """Delete a group with its looks, look generations, identities and their blobs."""
@@ -248,3 +253,4 @@ def _check_name(name: str) -> None:
         raise InvalidParameter("name", "must not be empty")
     if len(name) > 200:
         raise InvalidParameter("name", "at most 200 characters")
+    check_no_nul("name", name)

@@ -64,7 +64,9 @@ class ImageService:
         return ImageContent(image=image, data=data)
 
     def _signature_ok(self, key: str, expires: str | None, signature: str | None) -> bool:
-        if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+        if not expires or not signature or not (expires.isascii() and expires.isdigit()):
+            return False
+        if len(expires) > 12:
             return False
         return self._signer.verify(
             key, expires_at=int(expires), signature=signature, now=self._clock.now()

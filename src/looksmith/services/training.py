@@ -89,7 +89,10 @@ class TrainingService:
         key = f"identity/{group.id}/{group.flow_id}"
         self._blobs.put(key, identity, "application/octet-stream")
         if not self._finish(group, TrainStatus.READY, None, identity_key=key):
-            self._blobs.delete(key)
+            # Another run of this training may have finished with this very key: keep it then.
+            current = self._groups.get_group(group.id)
+            if current is None or current.identity_key != key:
+                self._blobs.delete(key)
         elif group.identity_key and group.identity_key != key:
             self._blobs.delete(group.identity_key)
 

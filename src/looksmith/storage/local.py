@@ -27,7 +27,13 @@ class LocalBlobStore:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        partial.replace(path)
+        try:
+            partial.replace(path)
+        except FileNotFoundError:
+            # A second run of the same job wrote the same bytes and renamed first: nothing to do.
+            if not path.exists():
+                raise
+        _fsync_folder(path.parent)  # the rename itself survives a power cut only once synced
 
     def get(self, key: str) -> bytes | None:
         """The file's bytes, or None."""
@@ -62,3 +68,11 @@ class LocalBlobStore:
         if not path.is_relative_to(self._root) or path == self._root:
             raise ValueError(f"blob key escapes the store: {key!r}")
         return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import asyncio
+import contextlib
+from typing import Annotated
 
-from looksmith.api.deps import Bodies, CurrentTenant, Generations
+from fastapi import APIRouter, Header, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from looksmith.api.deps import Bodies, CurrentTenant, Generations, Waiters
 from looksmith.api.schemas import (
     ErrorResponse,
     GeneratePhotoRequest,
@@ -12,6 +17,9 @@ from looksmith.api.schemas import (
     GenerationIdData,
     GenerationStatusResponse,
 )
+from looksmith.api.status_cache import StatusAnswer, StatusBodies
+from looksmith.api.waiters import requested_wait
+from looksmith.services.generations import GenerationService
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["photo avatar"])
 
@@ -40,14 +48,60 @@ def generate_photos(
     response_model=None,
     responses={
         200: {"model": GenerationStatusResponse, "description": "Generation status"},
+        304: {"description": "Not modified: the ETag given in If-None-Match is current"},
+        400: _ERRORS[400],
         401: _ERRORS[401],
         404: {"model": ErrorResponse, "description": "Unknown generation"},
     },
     summary="Check photo/look generation status",
 )
-def generation_status(
-    generation_id: str, tenant_id: CurrentTenant, generations: Generations, bodies: Bodies
+async def generation_status(
+    generation_id: str,
+    tenant_id: CurrentTenant,
+    generations: Generations,
+    bodies: Bodies,
+    waiters: Waiters,
+    wait: Annotated[
+        int | None,
+        Query(
+            ge=0, description="Long poll: hold up to this many seconds (at most 60) for a change."
+        ),
+    ] = None,
+    prefer: Annotated[str | None, Header(description="RFC 7240, e.g. 'wait=30'.")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Status of a generation; image URLs are signed afresh on every read."""
-    generation = generations.get(tenant_id=tenant_id, generation_id=generation_id)
-    return Response(content=bodies.body(generation), media_type="application/json")
+    """Status of a generation; image URLs are signed afresh on every read.
+
+    With ``If-None-Match`` the answer is 304 while the state is unchanged. With ``?wait=N`` or
+    ``Prefer: wait=N`` the request is held until the state differs from the one named by
+    ``If-None-Match`` (or from ``in_progress`` without it), at most N seconds.
+    """
+    seconds = requested_wait(wait, prefer)
+    with waiters.watch(generation_id) as changed:
+        answer = await _read(generations, bodies, tenant_id, generation_id)
+        if seconds and _unchanged(answer, if_none_match):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), seconds)
+            answer = await _read(generations, bodies, tenant_id, generation_id)
+    headers = {"ETag": answer.etag}
+    if seconds:
+        headers["Preference-Applied"] = f"wait={seconds}"
+    if if_none_match == answer.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(content=answer.body, media_type="application/json", headers=headers)
+
+
+async def _read(
+    generations: GenerationService, bodies: StatusBodies, tenant_id: str, generation_id: str
+) -> StatusAnswer:
+    generation = await run_in_threadpool(
+        generations.get, tenant_id=tenant_id, generation_id=generation_id
+    )
+    return bodies.answer(generation)
+
+
+def _unchanged(answer: StatusAnswer, if_none_match: str | None) -> bool:
+    """Whether a long poll should keep waiting."""
+    if if_none_match is not None:
+        return answer.etag == if_none_match
+    return answer.status == "in_progress"
