@@ -15,6 +15,7 @@ from looksmith.clock import SystemClock
 from looksmith.config import QueueKind, Settings
 from looksmith.db.engine import build_engine
 from looksmith.db.groups import SqlGroupRepository
+from looksmith.db.idempotency import SqlIdempotencyStore
 from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
@@ -30,6 +31,7 @@ from looksmith.queue.runner import JobRunner
 from looksmith.services.assets import AssetService, UploadLimits
 from looksmith.services.generations import GenerationService
 from looksmith.services.groups import GroupService
+from looksmith.services.idempotency import IdempotencyService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
 from looksmith.services.training import TrainingService
@@ -58,6 +60,7 @@ class Container:
     celery: Celery | None
     events: StatusEvents
     job_stats: SqlJobStats
+    idempotency: IdempotencyService
 
     def start(self) -> None:
         """Start the in-process workers, if this process has them (schema already migrated)."""
@@ -168,6 +171,7 @@ def build_container(
         celery=celery,
         events=events,
         job_stats=SqlJobStats(database, clock=clock),
+        idempotency=IdempotencyService(store=SqlIdempotencyStore(database), clock=clock),
     )
 
 

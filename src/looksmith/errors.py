@@ -90,3 +90,17 @@ class ServiceUnavailable(LooksmithError):
 
     status = 503
     code = "service_unavailable"
+
+
+class IdempotencyKeyReused(LooksmithError):
+    """This Idempotency-Key was used with a different request."""
+
+    status = 409
+    code = "idempotency_key_reused"
+
+
+class RequestInProgress(LooksmithError):
+    """A request with this Idempotency-Key is still being handled; retry shortly."""
+
+    status = 409
+    code = "request_in_progress"

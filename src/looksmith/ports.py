@@ -16,6 +16,7 @@ from looksmith.domain.models import (
     JobKind,
     Look,
     LookStatus,
+    RecordedRequest,
     RenderedImage,
     StatusChange,
     StoredImage,
@@ -337,4 +338,33 @@ class StatusEvents(Protocol):
 
     def subscribe(self, callback: Callable[[StatusChange], None]) -> Callable[[], None]:
         """Call ``callback`` for each change from now on; returns the unsubscribe function."""
+        ...
+
+
+class IdempotencyStore(Protocol):
+    """Idempotency keys per tenant and the answers recorded for them."""
+
+    def claim(
+        self,
+        tenant_id: str,
+        key: str,
+        *,
+        fingerprint: str,
+        now: float,
+        expires_at: float,
+        abandoned_before: float,
+    ) -> RecordedRequest | None:
+        """Take ``key`` for a new request (None), or return what it is already used for.
+
+        An expired key, or one whose first request started before ``abandoned_before`` and
+        never finished, is taken over.
+        """
+        ...
+
+    def record(self, tenant_id: str, key: str, *, status: int, body: bytes) -> None:
+        """Store the answer of the request that holds ``key``."""
+        ...
+
+    def forget(self, tenant_id: str, key: str) -> None:
+        """Release ``key`` so a retry runs again."""
         ...

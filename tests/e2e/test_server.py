@@ -161,3 +161,17 @@ def test_one_tenants_burst_does_not_starve_another(tmp_path):
             assert len(done) < 10, f"{len(done)} of tenant A's jobs finished before B's one"
     finally:
         server.stop()
+
+
+def test_idempotent_replay_and_conflict_over_http(server: Deployment):
+    key = server.create_key("ida")
+    headers = {"x-api-key": key, "idempotency-key": "e2e-1"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
+        first = client.post("/v2/photo_avatar/photo/generate", json=VALID_BODY)
+        again = client.post("/v2/photo_avatar/photo/generate", json=VALID_BODY)
+        other = client.post("/v2/photo_avatar/photo/generate", json={**VALID_BODY, "name": "B"})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"

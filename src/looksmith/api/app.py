@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from looksmith import __version__
 from looksmith.api.body_limit import BodyLimitMiddleware
 from looksmith.api.errors import install_error_handlers
+from looksmith.api.idempotency import IdempotencyMiddleware
 from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
 from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar
@@ -51,6 +52,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.status_bodies = bodies
     app.state.waiters = waiters
     install_error_handlers(app, settings.error_format)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        keys=wired.keys,
+        service=wired.idempotency,
+        error_format=settings.error_format,
+    )
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
     )

@@ -159,7 +159,7 @@ class StatusFastLane:
         return None if answer is None else (answer, if_none_match)
 
 
-def _api_key(scope: Scope) -> str | None:
+def read_api_key(scope: Scope) -> str | None:
     """The key from ``x-api-key`` or a bearer token, as the auth dependency reads it."""
     return _read_headers(scope)[0]
 

@@ -271,3 +271,12 @@ class StatusChange:
     id: str
     tenant_id: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """What an idempotency key was first used for; ``status`` is None while it runs."""
+
+    fingerprint: str
+    status: int | None
+    body: bytes
