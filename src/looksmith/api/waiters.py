@@ -8,13 +8,15 @@ or Redis pub/sub from other machines) and are handed to the event loop thread-sa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar, cast
 
 from looksmith.domain.models import StatusChange
 from looksmith.ports import StatusEvents
 
 MAX_WAIT_SECONDS = 60
+T = TypeVar("T")
 
 
 class StatusWaiters:
@@ -25,6 +27,7 @@ class StatusWaiters:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watching: dict[str, set[asyncio.Event]] = {}
         self._unsubscribe: Callable[[], None] | None = None
+        self.reads = SingleFlight()
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Listen to the change feed, delivering on ``loop``."""
@@ -64,6 +67,32 @@ class StatusWaiters:
     def _wake(self, object_id: str) -> None:
         for event in self._watching.get(object_id, ()):
             event.set()
+
+
+class SingleFlight:
+    """Concurrent identical reads share one: a thousand woken waiters cost one database read."""
+
+    def __init__(self) -> None:
+        self._flights: dict[tuple[str, str], asyncio.Future[object]] = {}
+
+    async def run(self, key: tuple[str, str], read: Callable[[], Awaitable[T]]) -> T:
+        """The result of ``read()``, or of the identical read already under way."""
+        flight = self._flights.get(key)
+        if flight is not None:
+            return cast(T, await asyncio.shield(flight))
+        flight = asyncio.get_running_loop().create_future()
+        self._flights[key] = flight
+        try:
+            result = await read()
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # mark retrieved: the waiters, if any, re-raise it themselves
+            raise
+        else:
+            flight.set_result(result)
+            return result
+        finally:
+            del self._flights[key]
 
 
 def requested_wait(query_wait: int | None, prefer: str | None) -> int:

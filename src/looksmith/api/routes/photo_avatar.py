@@ -17,9 +17,8 @@ from looksmith.api.schemas import (
     GenerationIdData,
     GenerationStatusResponse,
 )
-from looksmith.api.status_cache import StatusAnswer, StatusBodies
+from looksmith.api.status_cache import StatusAnswer
 from looksmith.api.waiters import requested_wait
-from looksmith.services.generations import GenerationService
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["photo avatar"])
 
@@ -77,27 +76,26 @@ async def generation_status(
     ``If-None-Match`` (or from ``in_progress`` without it), at most N seconds.
     """
     seconds = requested_wait(wait, prefer)
+
+    async def read() -> StatusAnswer:
+        generation = await run_in_threadpool(
+            generations.get, tenant_id=tenant_id, generation_id=generation_id
+        )
+        return bodies.answer(generation)
+
     with waiters.watch(generation_id) as changed:
-        answer = await _read(generations, bodies, tenant_id, generation_id)
+        answer = await read()
         if seconds and _unchanged(answer, if_none_match):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), seconds)
-            answer = await _read(generations, bodies, tenant_id, generation_id)
+            # Everyone woken by the same change shares one read.
+            answer = await waiters.reads.run((tenant_id, generation_id), read)
     headers = {"ETag": answer.etag}
     if seconds:
         headers["Preference-Applied"] = f"wait={seconds}"
     if if_none_match == answer.etag:
         return Response(status_code=304, headers=headers)
     return Response(content=answer.body, media_type="application/json", headers=headers)
-
-
-async def _read(
-    generations: GenerationService, bodies: StatusBodies, tenant_id: str, generation_id: str
-) -> StatusAnswer:
-    generation = await run_in_threadpool(
-        generations.get, tenant_id=tenant_id, generation_id=generation_id
-    )
-    return bodies.answer(generation)
 
 
 def _unchanged(answer: StatusAnswer, if_none_match: str | None) -> bool:
