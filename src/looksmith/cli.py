@@ -146,7 +146,12 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         sweep_seconds=settings.queue.sweep_seconds,
         redeliver_seconds=settings.job_visibility_timeout_seconds,
     )
-    worker.main(concurrency=args.concurrency or settings.workers)
+    # Each worker process also sends webhooks; leases keep two workers off the same delivery.
+    container.deliverer.start()
+    try:
+        worker.main(concurrency=args.concurrency or settings.workers)
+    finally:
+        container.deliverer.stop()
     return 0
 
 

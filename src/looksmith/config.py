@@ -128,6 +128,13 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload, in bytes."
     )
     engine: str = Field(default="procedural", description="Image engine name: 'procedural'.")
+    webhook_allow_private: bool = Field(
+        default=False,
+        description=(
+            "Let webhook URLs reach loopback, private, link-local, unspecified or multicast "
+            "addresses; off, such URLs are refused when added and again when sent."
+        ),
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -20,6 +20,7 @@ from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.db.stats import SqlJobStats
+from looksmith.db.webhooks import SqlWebhookStore
 from looksmith.domain.models import JobKind
 from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
@@ -35,7 +36,11 @@ from looksmith.services.idempotency import IdempotencyService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
 from looksmith.services.training import TrainingService
+from looksmith.services.webhooks import WebhookDispatcher, WebhookService
 from looksmith.storage.factory import build_storage
+from looksmith.storage.signing import load_or_create_secret
+from looksmith.webhooks.deliverer import WebhookDeliverer
+from looksmith.webhooks.sender import AddressGuard, HttpxSender
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +65,15 @@ class Container:
     celery: Celery | None
     events: StatusEvents
     job_stats: SqlJobStats
+    webhooks: WebhookService
+    deliverer: WebhookDeliverer
     idempotency: IdempotencyService
 
     def start(self) -> None:
-        """Start the in-process workers, if this process has them (schema already migrated)."""
+        """Start the in-process workers and the webhook deliverer, if this process runs jobs."""
         if self.workers is not None:
             self.workers.start()
+            self.deliverer.start()
 
     def database_ready(self) -> bool:
         """Whether the database answers a trivial query."""
@@ -81,6 +89,7 @@ class Container:
         """Stop the workers and close database connections."""
         if self.workers is not None:
             self.workers.stop()
+        self.deliverer.stop()
         self.database.dispose()
 
 
@@ -108,6 +117,14 @@ def build_container(
     engine = image_engine or build_image_engine(settings.engine)
     group_repo = SqlGroupRepository(database)
     image_repo = SqlImageRepository(database)
+    images = ImageService(
+        images=image_repo,
+        blobs=blobs,
+        signer=signer,
+        clock=clock,
+        url_ttl_seconds=settings.image_url_ttl_seconds,
+    )
+    webhooks, outbox = _webhooks(settings, database, clock, images)
     generations = GenerationService(
         generations=generation_repo,
         groups=group_repo,
@@ -116,6 +133,7 @@ def build_container(
         queue=queue,
         events=events,
         clock=clock,
+        outbox=outbox,
     )
     groups = GroupService(
         groups=group_repo,
@@ -134,6 +152,7 @@ def build_container(
         queue=queue,
         events=events,
         clock=clock,
+        outbox=outbox,
     )
     handlers[JobKind.RENDER_GENERATION] = generations
     handlers[JobKind.CHECK_LOOK] = groups
@@ -157,13 +176,7 @@ def build_container(
         ),
         groups=groups,
         training=training,
-        images=ImageService(
-            images=image_repo,
-            blobs=blobs,
-            signer=signer,
-            clock=clock,
-            url_ttl_seconds=settings.image_url_ttl_seconds,
-        ),
+        images=images,
         jobs=jobs,
         runner=runner,
         queue=queue,
@@ -171,8 +184,32 @@ def build_container(
         celery=celery,
         events=events,
         job_stats=SqlJobStats(database, clock=clock),
+        webhooks=webhooks,
+        deliverer=WebhookDeliverer(service=outbox, clock=clock),
         idempotency=IdempotencyService(store=SqlIdempotencyStore(database), clock=clock),
     )
+
+
+def _webhooks(
+    settings: Settings, database: Engine, clock: Clock, images: ImageService
+) -> tuple[WebhookService, WebhookDispatcher]:
+    """Endpoint management, and the outbox the services record events into."""
+    store = SqlWebhookStore(database)
+    guard = AddressGuard(allow_private=settings.webhook_allow_private)
+    # The install's secret (also the URL-signing one) derives the per-tenant callback secrets.
+    secret = load_or_create_secret(settings.secret_file)
+    outbox = WebhookDispatcher(
+        store=store,
+        generations=SqlGenerationRepository(database),
+        groups=SqlGroupRepository(database),
+        images=images,
+        sender=HttpxSender(),
+        guard=guard,
+        clock=clock,
+        install_secret=secret,
+    )
+    service = WebhookService(store=store, guard=guard, clock=clock, install_secret=secret)
+    return service, outbox
 
 
 def _status_events(settings: Settings) -> StatusEvents:

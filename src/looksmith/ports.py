@@ -329,6 +329,14 @@ class WorkerRegistry(Protocol):
         ...
 
 
+class WebhookOutbox(Protocol):
+    """Takes note of events to send; never sends, so a dead receiver cannot slow a job."""
+
+    def record(self, change: StatusChange) -> None:
+        """Store one pending delivery per endpoint (and callback) that wants ``change``."""
+        ...
+
+
 class StatusEvents(Protocol):
     """Fans status changes out to whoever waits for them (long polls, streams, webhooks)."""
 

@@ -14,7 +14,7 @@ from looksmith.api.errors import install_error_handlers
 from looksmith.api.idempotency import IdempotencyMiddleware
 from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
-from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar
+from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar, webhooks
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
 from looksmith.api.waiters import StatusWaiters
 from looksmith.config import Settings
@@ -49,6 +49,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     )
     bodies = StatusBodies(wired.images, wired.clock, ttl=settings.auth_cache_seconds)
     app.state.container = wired
+    app.state.webhooks = wired.webhooks
     app.state.status_bodies = bodies
     app.state.waiters = waiters
     install_error_handlers(app, settings.error_format)
@@ -62,7 +63,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
     )
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
-    for module in (photo_avatar, looks, groups, assets, images, health):
+    for module in (photo_avatar, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     # Middleware added later wraps what came before: metrics time everything the routes do, and
     # the fast lane, outermost, answers repeat polls before any other layer runs.

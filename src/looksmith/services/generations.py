@@ -44,6 +44,7 @@ from looksmith.ports import (
     ImageEngine,
     JobQueue,
     StatusEvents,
+    WebhookOutbox,
 )
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,10 @@ class GenerationService:
         queue: JobQueue,
         events: StatusEvents,
         clock: Clock,
+        outbox: WebhookOutbox | None = None,
     ) -> None:
         self._events = events
+        self._outbox = outbox
         self._generations = generations
         self._groups = groups
         self._blobs = blobs
@@ -225,6 +228,8 @@ class GenerationService:
 
     def _announce(self, generation: Generation, status: GenerationStatus) -> None:
         change = StatusChange("generation", generation.id, generation.tenant_id, status.value)
+        if self._outbox is not None:
+            self._outbox.record(change)  # only inserts rows; sending happens elsewhere
         self._events.publish(change)
 
     def _renderer(self, generation: Generation) -> Callable[[int], RenderedImage] | None:

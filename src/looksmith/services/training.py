@@ -22,6 +22,7 @@ from looksmith.ports import (
     ImageEngine,
     JobQueue,
     StatusEvents,
+    WebhookOutbox,
 )
 from looksmith.services.groups import GroupService
 
@@ -46,8 +47,10 @@ class TrainingService:
         queue: JobQueue,
         events: StatusEvents,
         clock: Clock,
+        outbox: WebhookOutbox | None = None,
     ) -> None:
         self._events = events
+        self._outbox = outbox
         self._queue = queue
         self._groups = groups
         self._group_service = group_service
@@ -128,5 +131,8 @@ class TrainingService:
             at=self._clock.now(),
         )
         if finished:
-            self._events.publish(StatusChange("training", group.id, group.tenant_id, status.value))
+            change = StatusChange("training", group.id, group.tenant_id, status.value)
+            if self._outbox is not None:
+                self._outbox.record(change)
+            self._events.publish(change)
         return finished

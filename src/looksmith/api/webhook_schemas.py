@@ -1,0 +1,174 @@
+"""Wire schemas of the webhook routes: HeyGen's v1 names and envelope, with explicit mappers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from looksmith.domain.webhooks import URL_MAX_LENGTH, Delivery, WebhookEndpoint
+
+
+class AddEndpointRequest(BaseModel):
+    """Body of ``POST /v1/webhook/endpoint.add``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    url: str = Field(min_length=1, max_length=URL_MAX_LENGTH, description="Receiver URL.")
+    events: list[str] | None = Field(
+        default=None, description="Event types to receive; null means all of them."
+    )
+
+
+class UpdateEndpointRequest(BaseModel):
+    """Body of ``PATCH /v1/webhook/endpoint.update``; only the fields sent change."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint_id: str = Field(description="The endpoint to change.")
+    url: str | None = Field(default=None, max_length=URL_MAX_LENGTH)
+    events: list[str] | None = Field(default=None, description="null means all events.")
+    status: Literal["enabled", "disabled"] | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The fields the client sent, ``events: null`` included (it means all)."""
+        sent = self.model_fields_set - {"endpoint_id"}
+        changes = {name: getattr(self, name) for name in sent}
+        return {k: v for k, v in changes.items() if v is not None or k == "events"}
+
+
+class RedeliverRequest(BaseModel):
+    """Body of ``POST /v1/webhook/delivery.redeliver``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    delivery_id: str
+
+
+class EndpointData(BaseModel):
+    """An endpoint as HeyGen shows it, without its secret."""
+
+    endpoint_id: str
+    url: str
+    events: list[str] | None = Field(description="null: every event type.")
+    status: str = Field(description="enabled or disabled.")
+    created_at: str = Field(description="ISO 8601 in UTC, as HeyGen shows it.")
+
+
+class CreatedEndpointData(EndpointData):
+    """A new endpoint, with the secret that signs its deliveries: shown this once only."""
+
+    secret: str
+
+
+class DeliveryData(BaseModel):
+    """One entry of the delivery log (a looksmith addition)."""
+
+    id: str
+    endpoint_id: str | None = Field(description="null: the request's own callback_url.")
+    event_type: str
+    state: str = Field(description="pending, delivered or failed.")
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    created_at: float
+    delivered_at: float | None
+
+
+class SecretData(BaseModel):
+    """The secret that signs per-request ``callback_url`` deliveries."""
+
+    secret: str
+
+
+class V1Envelope(BaseModel):
+    """HeyGen's v1 success envelope."""
+
+    code: int = 100
+    msg: None = None
+    message: None = None
+
+
+class EndpointResponse(V1Envelope):
+    """One endpoint."""
+
+    data: EndpointData
+
+
+class CreatedEndpointResponse(V1Envelope):
+    """A new endpoint and its secret."""
+
+    data: CreatedEndpointData
+
+
+class EndpointListResponse(V1Envelope):
+    """The tenant's endpoints."""
+
+    data: list[EndpointData]
+
+
+class EventTypesResponse(V1Envelope):
+    """The event types looksmith sends."""
+
+    data: list[str]
+
+
+class DeliveryResponse(V1Envelope):
+    """One delivery."""
+
+    data: DeliveryData
+
+
+class DeliveryListResponse(V1Envelope):
+    """The newest deliveries first."""
+
+    data: list[DeliveryData]
+
+
+class SecretResponse(V1Envelope):
+    """The callback secret."""
+
+    data: SecretData
+
+
+class EmptyResponse(V1Envelope):
+    """Done; nothing to show."""
+
+    data: None = None
+
+
+def iso_time(timestamp: float) -> str:
+    """Unix seconds as HeyGen's ISO form, e.g. ``2023-04-03T05:40:46.769845`` (UTC)."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).replace(tzinfo=None).isoformat()
+
+
+def endpoint_data(endpoint: WebhookEndpoint) -> EndpointData:
+    """The wire view of an endpoint, without its secret."""
+    return EndpointData(
+        endpoint_id=endpoint.id,
+        url=endpoint.url,
+        events=None if endpoint.events is None else list(endpoint.events),
+        status=endpoint.status.value,
+        created_at=iso_time(endpoint.created_at),
+    )
+
+
+def created_endpoint_data(endpoint: WebhookEndpoint) -> CreatedEndpointData:
+    """The wire view of a new endpoint, with its secret."""
+    return CreatedEndpointData(**endpoint_data(endpoint).model_dump(), secret=endpoint.secret)
+
+
+def delivery_data(delivery: Delivery) -> DeliveryData:
+    """The wire view of a delivery."""
+    return DeliveryData(
+        id=delivery.id,
+        endpoint_id=delivery.endpoint_id,
+        event_type=delivery.event_type,
+        state=delivery.state.value,
+        attempts=delivery.attempts,
+        last_status=delivery.last_status,
+        last_error=delivery.last_error,
+        created_at=delivery.created_at,
+        delivered_at=delivery.delivered_at,
+    )

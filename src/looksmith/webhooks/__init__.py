@@ -1,0 +1,1 @@
+"""Webhook adapters: the signed HTTP sender, the address guard and the delivery thread."""
