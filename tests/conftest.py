@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
-from looksmith.config import Settings
+from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
 from tests.support import services
@@ -44,7 +44,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str | None) -> Settings:
     """Settings on a fresh data folder and a fresh database."""
-    return Settings(data_dir=tmp_path / "data", workers=2, database_url=database_url)
+    # Rate limits are tested on their own (tests/api/test_quotas.py); elsewhere they would only
+    # turn the suites' bursts of requests into 429s.
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        database_url=database_url,
+        rate_limit=RateLimitSettings(enabled=False),
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from looksmith.db.repositories import SqlTenantRepository
 from looksmith.errors import LooksmithError
 from looksmith.logs import configure_logging
 from looksmith.services.keys import KeyService
+from looksmith.services.limits import LimitService, LimitsView, TenantLimits
 
 DEFAULT_KEY_FILE = "default-api-key"
 
@@ -82,6 +84,21 @@ def _parser() -> argparse.ArgumentParser:
         "default", help="print the local default key, creating it if needed (for make run)"
     )
     default.set_defaults(handler=_keys_default)
+
+    limits = commands.add_parser("limits", help="per-tenant rate limits and quotas")
+    limit_actions = limits.add_subparsers(required=True, metavar="ACTION")
+    show = limit_actions.add_parser("show", help="a tenant's limits and usage")
+    show.add_argument("--tenant", required=True, metavar="NAME_OR_ID")
+    show.set_defaults(handler=_limits_show)
+    change = limit_actions.add_parser("set", help="override a tenant's limits")
+    change.add_argument("--tenant", required=True, metavar="NAME_OR_ID")
+    change.add_argument("--rps", type=float, help="write requests per second")
+    change.add_argument("--burst", type=int, help="write requests in a burst")
+    change.add_argument("--max-running", type=int, help="jobs running at once")
+    change.add_argument("--max-queued", type=int, help="queued plus running jobs")
+    change.add_argument("--max-images", type=int, help="stored images")
+    change.add_argument("--reset", action="store_true", help="drop earlier overrides first")
+    change.set_defaults(handler=_limits_set)
 
     sheet = commands.add_parser("contact-sheet", help="render the styles x poses contact sheet")
     sheet.add_argument("--out", type=Path, default=Path("docs/contact-sheet.png"))
@@ -207,6 +224,50 @@ def _keys_default(settings: Settings, _: argparse.Namespace) -> int:
         path.chmod(0o600)
     print(key)
     return 0
+
+
+def _limit_service(settings: Settings) -> LimitService:
+    from looksmith.container import build_limit_service
+
+    upgrade(settings.sqlalchemy_url)
+    return build_limit_service(settings, build_engine(settings.sqlalchemy_url), SystemClock())
+
+
+def _limits_show(settings: Settings, args: argparse.Namespace) -> int:
+    _print_limits(_limit_service(settings).view(tenant=args.tenant))
+    return 0
+
+
+def _limits_set(settings: Settings, args: argparse.Namespace) -> int:
+    changes = TenantLimits(
+        requests_per_second=args.rps,
+        burst=args.burst,
+        max_running_jobs=args.max_running,
+        max_queued_jobs=args.max_queued,
+        max_images=args.max_images,
+    )
+    view = _limit_service(settings).set_limits(
+        tenant=args.tenant, changes=changes, reset=args.reset
+    )
+    _print_limits(view)
+    return 0
+
+
+def _print_limits(view: LimitsView) -> None:
+    def shown(value: int | None) -> str:
+        return "unlimited" if value is None else str(value)
+
+    print(f"tenant {view.tenant.name!r} ({view.tenant.id})")
+    for klass, rate in view.effective.rates.items():
+        print(f"  {klass.value:<7} {rate.per_second:g}/s, burst {rate.burst}")
+    limits, usage = view.effective, view.usage
+    print(f"  running jobs  {usage.running_jobs} of {shown(limits.max_running_jobs)}")
+    queued = usage.queued_jobs + usage.running_jobs
+    print(f"  queued jobs   {queued} of {shown(limits.max_queued_jobs)} (queued + running)")
+    images = usage.images + usage.pending_images
+    print(f"  images        {images} of {shown(limits.max_images)} (stored + being generated)")
+    overrides = {name: value for name, value in asdict(view.overrides).items() if value is not None}
+    print(f"  overrides     {overrides or 'none'}")
 
 
 def _contact_sheet(_: Settings, args: argparse.Namespace) -> int:

@@ -68,6 +68,38 @@ class QueueSettings(BaseModel):
     )
 
 
+class RateLimitSettings(BaseModel):
+    """``LOOKSMITH_RATE_LIMIT__*``: per-tenant request rates and quotas; tenants may override."""
+
+    model_config = {"frozen": True}
+
+    enabled: bool = Field(default=True, description="Apply rate limits and quotas at all.")
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for buckets shared by API processes; default: a Redis Celery broker.",
+    )
+    read_rps: float = Field(default=50.0, gt=0, description="GET requests per second.")
+    read_burst: int = Field(default=100, ge=1, description="GET requests in a burst.")
+    write_rps: float = Field(
+        default=10.0, gt=0, description="POST, PATCH and DELETE requests per second."
+    )
+    write_burst: int = Field(default=20, ge=1, description="Writes in a burst.")
+    upload_rps: float = Field(default=2.0, gt=0, description="POST /v1/asset per second.")
+    upload_burst: int = Field(default=5, ge=1, description="Uploads in a burst.")
+    max_running_jobs: int | None = Field(
+        default=None, ge=0, description="Jobs of one tenant running at once; unset: no cap."
+    )
+    max_queued_jobs: int | None = Field(
+        default=None, ge=0, description="Queued plus running jobs of one tenant; unset: no cap."
+    )
+    max_images: int | None = Field(
+        default=None, ge=0, description="Images one tenant may store; unset: no cap."
+    )
+    cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long a tenant's limits are trusted before re-reading."
+    )
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; defaults give the embedded, single-process service."""
 
@@ -77,6 +109,7 @@ class Settings(BaseSettings):
 
     storage: StorageSettings = Field(default_factory=StorageSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
 
     data_dir: Path = Field(
         default=Path("var"),

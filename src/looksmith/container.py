@@ -18,6 +18,7 @@ from looksmith.db.groups import SqlGroupRepository
 from looksmith.db.idempotency import SqlIdempotencyStore
 from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
+from looksmith.db.limits import SqlTenantLimits
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.db.stats import SqlJobStats
 from looksmith.db.webhooks import SqlWebhookStore
@@ -29,12 +30,20 @@ from looksmith.imaging.inspect import PillowInspector
 from looksmith.ports import Clock, ImageEngine, JobHandler, JobQueue, StatusEvents
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
+from looksmith.ratelimit import build_rate_limiter
 from looksmith.services.assets import AssetService, UploadLimits
 from looksmith.services.generations import GenerationService
 from looksmith.services.groups import GroupService
 from looksmith.services.idempotency import IdempotencyService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
+from looksmith.services.limits import (
+    LimitDefaults,
+    LimitService,
+    Rate,
+    RateLimiter,
+    RouteClass,
+)
 from looksmith.services.training import TrainingService
 from looksmith.services.webhooks import WebhookDispatcher, WebhookService
 from looksmith.storage.factory import build_storage
@@ -65,6 +74,8 @@ class Container:
     celery: Celery | None
     events: StatusEvents
     job_stats: SqlJobStats
+    limits: LimitService
+    rate_limiter: RateLimiter
     webhooks: WebhookService
     deliverer: WebhookDeliverer
     idempotency: IdempotencyService
@@ -107,7 +118,7 @@ def build_container(
     blobs, signer = build_storage(
         settings, base_url=settings.public_base_url or default_base_url, clock=clock
     )
-    jobs = SqlJobStore(database)
+    jobs = SqlJobStore(database, default_max_running=settings.rate_limit.max_running_jobs)
     handlers: dict[JobKind, JobHandler] = {}
     runner = JobRunner(
         jobs=jobs, handlers=handlers, clock=clock, max_attempts=settings.job_max_attempts
@@ -184,6 +195,8 @@ def build_container(
         celery=celery,
         events=events,
         job_stats=SqlJobStats(database, clock=clock),
+        limits=build_limit_service(settings, database, clock),
+        rate_limiter=build_rate_limiter(settings),
         webhooks=webhooks,
         deliverer=WebhookDeliverer(service=outbox, clock=clock),
         idempotency=IdempotencyService(store=SqlIdempotencyStore(database), clock=clock),
@@ -244,3 +257,25 @@ def _job_dispatch(
         raise RuntimeError("queue kind celery needs: pip install 'looksmith[scale]'") from exc
     app = build_celery(settings)
     return None, app, CeleryDispatcher(app, jobs)
+
+
+def build_limit_service(settings: Settings, database: Engine, clock: Clock) -> LimitService:
+    """Per-tenant limits: the settings' defaults, overridden by ``tenant_limits`` rows."""
+    limits = settings.rate_limit
+    rates = {
+        RouteClass.READ: Rate(limits.read_rps, limits.read_burst),
+        RouteClass.WRITE: Rate(limits.write_rps, limits.write_burst),
+        RouteClass.UPLOAD: Rate(limits.upload_rps, limits.upload_burst),
+    }
+    defaults = LimitDefaults(
+        rates=rates,
+        max_running_jobs=limits.max_running_jobs,
+        max_queued_jobs=limits.max_queued_jobs,
+        max_images=limits.max_images,
+    )
+    return LimitService(
+        repo=SqlTenantLimits(database),
+        defaults=defaults,
+        clock=clock,
+        cache_seconds=limits.cache_seconds,
+    )

@@ -8,10 +8,15 @@ LooksmithError            500 internal_error
 ├── NotFound              404 not_found
 ├── MethodNotAllowed      405 method_not_allowed
 ├── PayloadTooLarge       413 payload_too_large
-└── UnsupportedMediaType  415 unsupported_media_type
+├── UnsupportedMediaType  415 unsupported_media_type
+└── RateLimited           429 rate_limit_exceeded (carries Retry-After and RateLimit headers)
+
+An error's ``headers`` go out with its response.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class LooksmithError(Exception):
@@ -20,9 +25,16 @@ class LooksmithError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str | None = None, *, param: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        param: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.message = message or (self.__doc__ or "").strip()
         self.param = param
+        self.headers: dict[str, str] = dict(headers or {})
         super().__init__(self.message)
 
 
@@ -83,6 +95,24 @@ class UnsupportedMediaType(LooksmithError):
 
     status = 415
     code = "unsupported_media_type"
+
+
+class RateLimited(LooksmithError):
+    """Too many requests; retry later."""
+
+    status = 429
+    code = "rate_limit_exceeded"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        # Retry-After is whole seconds, and 0 would invite an immediate retry.
+        self.retry_after = max(1, retry_after)
+        super().__init__(message, headers={"Retry-After": str(self.retry_after), **(headers or {})})
 
 
 class ServiceUnavailable(LooksmithError):

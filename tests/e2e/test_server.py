@@ -175,3 +175,36 @@ def test_idempotent_replay_and_conflict_over_http(server: Deployment):
     assert again.headers["idempotent-replayed"] == "true"
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_rate_limits_answer_429_with_headers(tmp_path):
+    env = {
+        "LOOKSMITH_RATE_LIMIT__ENABLED": "true",
+        "LOOKSMITH_RATE_LIMIT__WRITE_RPS": "0.5",
+        "LOOKSMITH_RATE_LIMIT__WRITE_BURST": "2",
+    }
+    server = Server(data_dir=tmp_path / "data", env=env)
+    server.data_dir.mkdir()
+    alice, bob = server.create_key("alice"), server.create_key("bob")
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            answers = [
+                client.post(
+                    "/v2/photo_avatar/photo/generate", json=VALID_BODY, headers={"x-api-key": alice}
+                )
+                for _ in range(3)
+            ]
+            other = client.post(
+                "/v2/photo_avatar/photo/generate", json=VALID_BODY, headers={"x-api-key": bob}
+            )
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        refused = answers[2]
+        assert refused.json()["code"] == "rate_limit_exceeded"
+        assert int(refused.headers["retry-after"]) >= 1
+        assert refused.headers["ratelimit-policy"].startswith('"write";q=2')
+        assert refused.headers["ratelimit"].startswith('"write";r=0')
+        assert "ratelimit" in answers[0].headers
+        assert other.status_code == 200  # another tenant has its own bucket
+    finally:
+        server.stop()

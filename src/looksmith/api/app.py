@@ -14,7 +14,9 @@ from looksmith.api.errors import install_error_handlers
 from looksmith.api.idempotency import IdempotencyMiddleware
 from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
+from looksmith.api.ratelimit import install_rate_limits
 from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar, webhooks
+from looksmith.api.schemas import ErrorResponse
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
 from looksmith.api.waiters import StatusWaiters
 from looksmith.config import Settings
@@ -44,6 +46,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        responses={429: {"model": ErrorResponse, "description": "Rate limit or quota exceeded"}},
         # No OpenTelemetry yet; saying so spares FastAPI a provider lookup on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -53,6 +56,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.status_bodies = bodies
     app.state.waiters = waiters
     install_error_handlers(app, settings.error_format)
+    if settings.rate_limit.enabled:
+        install_rate_limits(app, wired, wired.rate_limiter)
     app.add_middleware(
         IdempotencyMiddleware,
         keys=wired.keys,

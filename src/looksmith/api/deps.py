@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from looksmith.api.ratelimit import enforce_rate_limits
 from looksmith.api.status_cache import StatusBodies
 from looksmith.api.waiters import StatusWaiters
 from looksmith.container import Container
@@ -63,6 +64,7 @@ async def _waiters(request: Request) -> StatusWaiters:
 
 async def _current_tenant(
     request: Request,
+    response: Response,
     api_key: Annotated[str | None, Security(_api_key_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> str:
@@ -71,9 +73,11 @@ async def _current_tenant(
     key = api_key or (bearer.credentials if bearer else None)
     keys = _wired(request).keys
     tenant_id = keys.cached_tenant(key)
-    if tenant_id is not None:
-        return tenant_id
-    return await run_in_threadpool(keys.authenticate, key=key)
+    if tenant_id is None:
+        tenant_id = await run_in_threadpool(keys.authenticate, key=key)
+    # After auth, so an unknown key answers 401 and spends no tenant's budget.
+    await enforce_rate_limits(request, response, tenant_id)
+    return tenant_id
 
 
 ContainerDep = Annotated[Container, Depends(_container)]

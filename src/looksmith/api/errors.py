@@ -108,7 +108,7 @@ def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
 
     async def on_service_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, LooksmithError)
-        return error_response(exc, error_format)
+        return error_response(exc, error_format, headers=exc.headers or None)
 
     async def on_validation_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, FromClause, Subquery, func, or_, select, update
 
-from looksmith.db.tables import jobs
+from looksmith.db.tables import jobs, tenant_limits
 from looksmith.domain.models import Job, JobKind, JobState
 
 
@@ -41,8 +41,9 @@ def _claimable(now: float) -> ColumnElement[bool]:
 class SqlJobStore:
     """Claims jobs with one atomic statement, so concurrent workers never share a job."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, default_max_running: int | None = None) -> None:
         self._engine = engine
+        self._default_max_running = default_max_running
 
     def claim(self, *, now: float, lease_seconds: float, worker_id: str = "") -> Job | None:
         """Lease a claimable job, fairly: the tenant served least recently goes first.
@@ -59,8 +60,8 @@ class SqlJobStore:
         )
         order = (func.coalesce(served.c.served_at, 0.0), jobs.c.id)
         return self._claim(
-            _claimable(now), now=now, lease_seconds=lease_seconds, worker=worker_id,
-            join=served, order=order,
+            _claimable(now) & self._under_running_cap(now), now=now,
+            lease_seconds=lease_seconds, worker=worker_id, join=served, order=order,
         )  # fmt: skip
 
     def claim_target(
@@ -68,7 +69,35 @@ class SqlJobStore:
     ) -> Job | None:
         """Lease the claimable job of ``kind`` for ``target_id``, if there is one."""
         mine = (jobs.c.kind == kind.value) & (jobs.c.target_id == target_id) & _claimable(now)
+        # Refused at the cap, the task is dropped; the sweeper sends it again later.
+        mine = mine & self._under_running_cap(now)
         return self._claim(mine, now=now, lease_seconds=lease_seconds, worker=worker_id)
+
+    def _under_running_cap(self, now: float) -> ColumnElement[bool]:
+        """The job's tenant runs fewer live-leased jobs than its ``max_running_jobs``.
+
+        Correlated to the outer ``jobs`` row; a null cap (no row, no default) means no cap. Two
+        workers claiming at once may each see room for one, so the cap can overshoot by the
+        number of claims in flight.
+        """
+        running = jobs.alias("running")
+        count = (
+            select(func.count())
+            .where(
+                running.c.tenant_id == jobs.c.tenant_id,
+                running.c.state == JobState.RUNNING.value,
+                running.c.lease_until >= now,
+            )
+            .scalar_subquery()
+        )
+        override = (
+            select(tenant_limits.c.max_running_jobs)
+            .where(tenant_limits.c.tenant_id == jobs.c.tenant_id)
+            .scalar_subquery()
+        )
+        default = self._default_max_running
+        cap = override if default is None else func.coalesce(override, default)
+        return or_(cap.is_(None), count < cap)
 
     def due_for_dispatch(
         self, *, now: float, quiet_seconds: float, redeliver_seconds: float

@@ -63,16 +63,20 @@ class CeleryJobWorker:
             self._runner.run(job)
 
     def sweep_once(self) -> int:
-        """Send again every claimable job no dispatch touched lately; return how many."""
+        """Send again every job whose task is missing; return how many were sent."""
         due = self._jobs.due_for_dispatch(
             now=self._clock.now(), quiet_seconds=self._sweep, redeliver_seconds=self._redeliver
         )
-        for kind, target_id in due:
+        for sent, (kind, target_id) in enumerate(due):
             try:
                 send(self._app, kind, target_id)
             except Exception as exc:
                 log.warning("sweep could not reach the broker: %s", exc)
-                break
+                # Marked as sent by due_for_dispatch: undo that for the rest, or they would
+                # wait a whole visibility timeout before the next try.
+                for unsent_kind, unsent_target in due[sent:]:
+                    self._jobs.mark_undispatched(unsent_kind, unsent_target)
+                return sent
         return len(due)
 
     def main(self, *, concurrency: int) -> None:

@@ -1,0 +1,175 @@
+"""Rate limits and quotas through the app: 429s with their headers, nothing stored when refused.
+
+The clients here run no lifespan, so the worker pool stays stopped and jobs stay queued until a
+test drains them with ``run_until_idle``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from looksmith.api.app import create_app
+from looksmith.api.ratelimit import install_rate_limits
+from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.config import RateLimitSettings, Settings
+from looksmith.container import Container, build_limit_service
+from looksmith.ratelimit.memory import MemoryRateLimiter
+from looksmith.services.limits import TenantLimits
+from tests.support import VALID_BODY
+from tests.support.photos import astronaut_jpeg
+
+GENERATE = "/v2/photo_avatar/photo/generate"
+STATUS = "/v2/photo_avatar/generation/"
+
+
+def limited_app(settings: Settings, container: Container) -> FastAPI:
+    """The app as ``create_app`` builds it, with limits on a fresh in-memory limiter."""
+    app = create_app(settings, container=container)
+    install_rate_limits(app, container, MemoryRateLimiter())
+    return app
+
+
+def tenant_of(container: Container, key: str) -> str:
+    return container.keys.authenticate(key=key)
+
+
+def limit(container: Container, key: str, **changes: float) -> None:
+    """Override limits of the key's tenant."""
+    container.limits.set_limits(tenant=tenant_of(container, key), changes=TenantLimits(**changes))
+
+
+def generate(client: TestClient, key: str) -> int:
+    return client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": key}).status_code
+
+
+def test_writes_past_the_burst_get_429_with_headers(
+    settings: Settings, container: Container, api_key: str
+):
+    limit(container, api_key, requests_per_second=0.5, burst=3)
+    client = TestClient(limited_app(settings, container))
+    for _ in range(3):
+        assert generate(client, api_key) == 200
+    response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": response.json()["error"],
+        "code": "rate_limit_exceeded",
+        "data": None,
+    }
+    assert "Too many write requests" in response.json()["error"]
+    retry_after = int(response.headers["retry-after"])
+    assert 1 <= retry_after <= 2
+    assert response.headers["ratelimit-policy"] == '"write";q=3;w=6'
+    assert response.headers["ratelimit"] == f'"write";r=0;t={retry_after}'
+    assert "x-request-id" in response.headers
+
+
+def test_another_tenant_keeps_its_own_budget(
+    settings: Settings, container: Container, api_key: str, other_key: str
+):
+    limit(container, api_key, requests_per_second=0.5, burst=1)
+    client = TestClient(limited_app(settings, container))
+    assert generate(client, api_key) == 200
+    assert generate(client, api_key) == 429
+    assert generate(client, other_key) == 200
+
+
+def test_admitted_requests_carry_their_bucket(
+    settings: Settings, container: Container, api_key: str
+):
+    client = TestClient(limited_app(settings, container))
+    response = client.get("/v2/avatar_group.list", headers={"x-api-key": api_key})
+    assert response.status_code == 200
+    assert response.headers["ratelimit-policy"] == '"read";q=100;w=2'
+    assert response.headers["ratelimit"] == '"read";r=99;t=1'
+
+
+def test_unknown_keys_answer_401_not_429(settings: Settings, container: Container):
+    client = TestClient(limited_app(settings, container))
+    for _ in range(3):
+        assert generate(client, "lk_unknown") == 401
+
+
+def test_queued_jobs_quota_refuses_and_stores_nothing(
+    settings: Settings, container: Container, api_key: str
+):
+    limit(container, api_key, max_queued_jobs=2)
+    client = TestClient(limited_app(settings, container))
+    assert generate(client, api_key) == 200
+    assert generate(client, api_key) == 200
+    response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limit_exceeded"
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["ratelimit"] == '"jobs";r=0;t=5'
+    usage = container.limits.view(tenant=tenant_of(container, api_key)).usage
+    assert usage.queued_jobs == 2  # the refused request created no generation and no job
+    assert container.workers is not None
+    container.workers.run_until_idle()
+    assert generate(client, api_key) == 200  # finished jobs free the quota
+
+
+def test_image_quota_refuses_uploads_and_generations(
+    settings: Settings, container: Container, api_key: str
+):
+    limit(container, api_key, max_images=5)
+    client = TestClient(limited_app(settings, container))
+    headers = {"x-api-key": api_key, "content-type": "image/jpeg"}
+    assert client.post("/v1/asset", content=astronaut_jpeg(), headers=headers).status_code == 200
+    assert generate(client, api_key) == 200  # 1 stored + 4 to come = 5
+    refused = client.post("/v1/asset", content=astronaut_jpeg(), headers=headers)
+    assert refused.status_code == 429
+    assert "Image quota" in refused.json()["error"]
+    assert int(refused.headers["retry-after"]) >= 1
+    assert generate(client, api_key) == 429
+    usage = container.limits.view(tenant=tenant_of(container, api_key)).usage
+    assert (usage.images, usage.pending_images) == (1, 4)
+
+
+def test_cached_status_polls_are_not_rate_limited(
+    settings: Settings, container: Container, api_key: str
+):
+    low_reads = settings.model_copy(
+        update={"rate_limit": RateLimitSettings(read_rps=0.01, read_burst=2)}
+    )
+    wired = dataclasses.replace(
+        container, limits=build_limit_service(low_reads, container.database, container.clock)
+    )
+    client = TestClient(limited_app(settings, wired))
+    response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
+    generation_id = response.json()["data"]["generation_id"]
+    assert container.workers is not None
+    container.workers.run_until_idle()
+    # The first poll goes through the route (one read token) and fills the fast lane's cache.
+    for _ in range(10):
+        poll = client.get(STATUS + generation_id, headers={"x-api-key": api_key})
+        assert poll.status_code == 200
+    listed = client.get("/v2/avatar_group.list", headers={"x-api-key": api_key})
+    assert listed.status_code == 200  # the second token
+    assert client.get("/v2/avatar_group.list", headers={"x-api-key": api_key}).status_code == 429
+
+
+def submit(container: Container, tenant_id: str) -> str:
+    request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
+    return container.generations.submit(tenant_id=tenant_id, request=request).id
+
+
+def test_workers_skip_tenants_at_their_running_cap(container: Container):
+    a = container.keys.create_tenant(name="capped").tenant.id
+    b = container.keys.create_tenant(name="free").tenant.id
+    container.limits.set_limits(tenant=a, changes=TenantLimits(max_running_jobs=1))
+    a_jobs = [submit(container, a) for _ in range(2)]
+    b_jobs = [submit(container, b) for _ in range(2)]
+    now, claim = container.clock.now(), container.jobs.claim
+    claimed = [claim(now=now, lease_seconds=60) for _ in range(4)]
+    assert [job.target_id if job else None for job in claimed] == [a_jobs[0], *b_jobs, None]
+    first = claimed[0]
+    assert first is not None
+    late = dict(now=now, lease_seconds=60, worker_id="w")
+    assert container.jobs.claim_target(first.kind, a_jobs[1], **late) is None
+    container.jobs.finish(first, failed=False, error=None, now=now)
+    second = claim(now=now, lease_seconds=60)
+    assert second is not None and second.target_id == a_jobs[1]
