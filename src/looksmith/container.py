@@ -27,7 +27,7 @@ from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
 from looksmith.faces.detector import HaarFaceDetector
 from looksmith.imaging.inspect import PillowInspector
-from looksmith.ports import Clock, ImageEngine, JobHandler, JobQueue, StatusEvents
+from looksmith.ports import BlobStore, Clock, ImageEngine, JobHandler, JobQueue, StatusEvents
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
 from looksmith.ratelimit import build_rate_limiter
@@ -104,6 +104,21 @@ class Container:
         self.database.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class _Adapters:
+    """The technology-facing parts every service is built from."""
+
+    settings: Settings
+    clock: Clock
+    database: Engine
+    blobs: BlobStore
+    images: ImageService
+    queue: JobQueue
+    events: StatusEvents
+    engine: ImageEngine
+    outbox: WebhookDispatcher
+
+
 def build_container(
     settings: Settings,
     *,
@@ -114,7 +129,6 @@ def build_container(
     """Build every adapter named by ``settings``; nothing starts running yet."""
     clock = clock or SystemClock()
     database = build_engine(settings.sqlalchemy_url)
-    generation_repo = SqlGenerationRepository(database)
     blobs, signer = build_storage(
         settings, base_url=settings.public_base_url or default_base_url, clock=clock
     )
@@ -124,47 +138,26 @@ def build_container(
         jobs=jobs, handlers=handlers, clock=clock, max_attempts=settings.job_max_attempts
     )
     workers, celery, queue = _job_dispatch(settings, jobs, runner, clock)
-    events = _status_events(settings)
-    engine = image_engine or build_image_engine(settings.engine)
-    group_repo = SqlGroupRepository(database)
-    image_repo = SqlImageRepository(database)
     images = ImageService(
-        images=image_repo,
+        images=SqlImageRepository(database),
         blobs=blobs,
         signer=signer,
         clock=clock,
         url_ttl_seconds=settings.image_url_ttl_seconds,
     )
     webhooks, outbox = _webhooks(settings, database, clock, images)
-    generations = GenerationService(
-        generations=generation_repo,
-        groups=group_repo,
-        blobs=blobs,
-        engine=engine,
-        queue=queue,
-        events=events,
+    adapters = _Adapters(
+        settings=settings,
         clock=clock,
+        database=database,
+        blobs=blobs,
+        images=images,
+        queue=queue,
+        events=_status_events(settings),
+        engine=image_engine or build_image_engine(settings.engine),
         outbox=outbox,
     )
-    groups = GroupService(
-        groups=group_repo,
-        images=image_repo,
-        blobs=blobs,
-        faces=HaarFaceDetector(),
-        queue=queue,
-        events=events,
-        clock=clock,
-    )
-    training = TrainingService(
-        groups=group_repo,
-        group_service=groups,
-        blobs=blobs,
-        engine=engine,
-        queue=queue,
-        events=events,
-        clock=clock,
-        outbox=outbox,
-    )
+    generations, groups, training = _photo_services(adapters)
     handlers[JobKind.RENDER_GENERATION] = generations
     handlers[JobKind.CHECK_LOOK] = groups
     handlers[JobKind.TRAIN_GROUP] = training
@@ -179,7 +172,7 @@ def build_container(
         ),
         generations=generations,
         assets=AssetService(
-            images=image_repo,
+            images=SqlImageRepository(database),
             blobs=blobs,
             inspector=PillowInspector(),
             clock=clock,
@@ -193,7 +186,7 @@ def build_container(
         queue=queue,
         workers=workers,
         celery=celery,
-        events=events,
+        events=adapters.events,
         job_stats=SqlJobStats(database, clock=clock),
         limits=build_limit_service(settings, database, clock),
         rate_limiter=build_rate_limiter(settings),
@@ -201,6 +194,43 @@ def build_container(
         deliverer=WebhookDeliverer(service=outbox, clock=clock),
         idempotency=IdempotencyService(store=SqlIdempotencyStore(database), clock=clock),
     )
+
+
+def _photo_services(
+    adapters: _Adapters,
+) -> tuple[GenerationService, GroupService, TrainingService]:
+    """The services that run as jobs: generations, face checks, trainings."""
+    group_repo = SqlGroupRepository(adapters.database)
+    generations = GenerationService(
+        generations=SqlGenerationRepository(adapters.database),
+        groups=group_repo,
+        blobs=adapters.blobs,
+        engine=adapters.engine,
+        queue=adapters.queue,
+        events=adapters.events,
+        clock=adapters.clock,
+        outbox=adapters.outbox,
+    )
+    groups = GroupService(
+        groups=group_repo,
+        images=SqlImageRepository(adapters.database),
+        blobs=adapters.blobs,
+        faces=HaarFaceDetector(),
+        queue=adapters.queue,
+        events=adapters.events,
+        clock=adapters.clock,
+    )
+    training = TrainingService(
+        groups=group_repo,
+        group_service=groups,
+        blobs=adapters.blobs,
+        engine=adapters.engine,
+        queue=adapters.queue,
+        events=adapters.events,
+        clock=adapters.clock,
+        outbox=adapters.outbox,
+    )
+    return generations, groups, training
 
 
 def _webhooks(
