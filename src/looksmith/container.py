@@ -19,6 +19,7 @@ from looksmith.db.idempotency import SqlIdempotencyStore
 from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.limits import SqlTenantLimits
+from looksmith.db.progress import SqlProgressQueries
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.db.stats import SqlJobStats
 from looksmith.db.webhooks import SqlWebhookStore
@@ -44,6 +45,7 @@ from looksmith.services.limits import (
     RateLimiter,
     RouteClass,
 )
+from looksmith.services.progress import ProgressService
 from looksmith.services.training import TrainingService
 from looksmith.services.webhooks import WebhookDispatcher, WebhookService
 from looksmith.storage.factory import build_storage
@@ -79,6 +81,7 @@ class Container:
     webhooks: WebhookService
     deliverer: WebhookDeliverer
     idempotency: IdempotencyService
+    progress: ProgressService
 
     def start(self) -> None:
         """Start the in-process workers and the webhook deliverer, if this process runs jobs."""
@@ -193,6 +196,11 @@ def build_container(
         webhooks=webhooks,
         deliverer=WebhookDeliverer(service=outbox, clock=clock),
         idempotency=IdempotencyService(store=SqlIdempotencyStore(database), clock=clock),
+        progress=ProgressService(
+            generations=SqlGenerationRepository(database),
+            queries=SqlProgressQueries(database),
+            clock=clock,
+        ),
     )
 
 

@@ -30,6 +30,8 @@ def test_a_change_made_by_a_worker_reaches_both_apis_and_subscribers(tmp_path: P
             response = first.post("/v2/photo_avatar/photo/generate", json=VALID_BODY)
             generation_id = response.json()["data"]["generation_id"]
             change = announced.get(timeout=60)
+            while change.kind == "generation_progress":  # per-image steps come first
+                change = announced.get(timeout=60)
             assert (change.kind, change.id, change.status) == (
                 "generation",
                 generation_id,

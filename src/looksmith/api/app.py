@@ -14,8 +14,18 @@ from looksmith.api.errors import install_error_handlers
 from looksmith.api.idempotency import IdempotencyMiddleware
 from looksmith.api.metrics import install_metrics
 from looksmith.api.middleware import RequestIdMiddleware
+from looksmith.api.progress import install_progress
 from looksmith.api.ratelimit import install_rate_limits
-from looksmith.api.routes import assets, groups, health, images, looks, photo_avatar, webhooks
+from looksmith.api.routes import (
+    assets,
+    events,
+    groups,
+    health,
+    images,
+    looks,
+    photo_avatar,
+    webhooks,
+)
 from looksmith.api.schemas import ErrorResponse
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
 from looksmith.api.waiters import StatusWaiters
@@ -55,6 +65,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.webhooks = wired.webhooks
     app.state.status_bodies = bodies
     app.state.waiters = waiters
+    install_progress(app, wired.progress, wired.events)
     install_error_handlers(app, settings.error_format)
     if settings.rate_limit.enabled:
         install_rate_limits(app, wired, wired.rate_limiter)
@@ -68,7 +79,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
     )
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
-    for module in (photo_avatar, looks, groups, assets, images, webhooks, health):
+    for module in (photo_avatar, events, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     # Middleware added later wraps what came before: metrics time everything the routes do, and
     # the fast lane, outermost, answers repeat polls before any other layer runs.

@@ -60,6 +60,10 @@ class StatusWaiters:
                     del self._watching[object_id]
 
     def _on_change(self, change: StatusChange) -> None:
+        # Progress steps leave the status (and ETag) unchanged: waking long polls on them would
+        # only answer them early with the same state.
+        if change.kind == "generation_progress":
+            return
         loop = self._loop
         if loop is not None and change.id in self._watching:
             loop.call_soon_threadsafe(self._wake, change.id)

@@ -189,13 +189,15 @@ class GenerationService:
                 message=None,
                 at=self._clock.now(),
             )
+            self._report_progress(generation, 0)
         render = self._renderer(generation)
         if render is None:
             self._fail(generation, "the group was deleted or is no longer trained")
             return
-        images = [
-            self._store(generation, index, render(index)) for index in range(IMAGES_PER_GENERATION)
-        ]
+        images = []
+        for index in range(IMAGES_PER_GENERATION):
+            images.append(self._store(generation, index, render(index)))
+            self._report_progress(generation, index + 1)
         is_look = generation.kind is GenerationKind.LOOK
         new_looks = [self._as_look(generation, image) for image in images] if is_look else []
         if not self._generations.complete(
@@ -225,6 +227,13 @@ class GenerationService:
             at=self._clock.now(),
         ):
             self._announce(generation, GenerationStatus.FAILED)
+
+    def _report_progress(self, generation: Generation, done: int) -> None:
+        # Live only: no outbox record (webhooks announce outcomes, not steps) and no row written.
+        progress = f"{done}/{IMAGES_PER_GENERATION}"
+        self._events.publish(
+            StatusChange("generation_progress", generation.id, generation.tenant_id, progress)
+        )
 
     def _announce(self, generation: Generation, status: GenerationStatus) -> None:
         change = StatusChange("generation", generation.id, generation.tenant_id, status.value)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Bodies, CurrentTenant, Generations, Waiters
+from looksmith.api.progress import Progress, wants_progress, with_progress
 from looksmith.api.schemas import (
     ErrorResponse,
     GeneratePhotoRequest,
@@ -60,6 +61,7 @@ async def generation_status(
     generations: Generations,
     bodies: Bodies,
     waiters: Waiters,
+    feed: Progress,
     wait: Annotated[
         int | None,
         Query(
@@ -68,12 +70,23 @@ async def generation_status(
     ] = None,
     prefer: Annotated[str | None, Header(description="RFC 7240, e.g. 'wait=30'.")] = None,
     if_none_match: Annotated[str | None, Header()] = None,
+    include: Annotated[
+        str | None,
+        Query(
+            description="Opt-in extra fields: 'progress' adds progress (0..1), queue_position, "
+            "eta_seconds, started_at and finished_at to data."
+        ),
+    ] = None,
 ) -> Response:
     """Status of a generation; image URLs are signed afresh on every read.
 
     With ``If-None-Match`` the answer is 304 while the state is unchanged. With ``?wait=N`` or
     ``Prefer: wait=N`` the request is held until the state differs from the one named by
     ``If-None-Match`` (or from ``in_progress`` without it), at most N seconds.
+
+    With ``?include=progress`` the data also carries ``progress`` (0 to 1), ``queue_position``
+    (jobs ahead; 0 running, null done), ``eta_seconds`` (null if unknown), ``started_at`` and
+    ``finished_at`` (Unix seconds or null); the ETag still follows the status alone.
     """
     seconds = requested_wait(wait, prefer)
 
@@ -95,7 +108,10 @@ async def generation_status(
         headers["Preference-Applied"] = f"wait={seconds}"
     if if_none_match == answer.etag:
         return Response(status_code=304, headers=headers)
-    return Response(content=answer.body, media_type="application/json", headers=headers)
+    body = answer.body
+    if wants_progress(include):
+        body = with_progress(body, await feed.report(tenant_id, generation_id))
+    return Response(content=body, media_type="application/json", headers=headers)
 
 
 def _unchanged(answer: StatusAnswer, if_none_match: str | None) -> bool:
