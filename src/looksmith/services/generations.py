@@ -169,12 +169,7 @@ class GenerationService:
 
     def get(self, *, tenant_id: str, generation_id: str) -> Generation:
         """The tenant's generation; someone else's answers exactly like an unknown one."""
-        found = None
-        if is_hex_id(generation_id):
-            found = self._generations.get(generation_id, tenant_id=tenant_id)
-        if found is None:
-            raise NotFound(f"generation {generation_id} not found")
-        return found
+        return tenant_generation(self._generations, tenant_id, generation_id)
 
     def run(self, target_id: str) -> None:
         """Render all images and complete the generation; safe to rerun after a crash."""
@@ -290,6 +285,18 @@ class GenerationService:
             created_at=image.created_at,
             updated_at=image.created_at,
         )
+
+
+def tenant_generation(
+    generations: GenerationRepository, tenant_id: str, generation_id: str
+) -> Generation:
+    """The tenant's generation, or ``NotFound`` exactly as for an unknown or malformed id."""
+    found = None
+    if is_hex_id(generation_id):
+        found = generations.get(generation_id, tenant_id=tenant_id)
+    if found is None:
+        raise NotFound(f"generation {generation_id} not found")
+    return found
 
 
 def _check_request(request: GenerationRequest) -> None:

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from looksmith.domain.models import Generation, GenerationStatus, StatusChange, is_hex_id
+from looksmith.domain.models import Generation, GenerationStatus, StatusChange
 from looksmith.domain.specs import IMAGES_PER_GENERATION
-from looksmith.errors import NotFound
 from looksmith.ports import Clock, GenerationRepository
+from looksmith.services.generations import tenant_generation
 
 PROGRESS_KIND = "generation_progress"
 QUEUED_STEP, RENDERING_STEP, FINAL_STEP = 1, 2, 3 + IMAGES_PER_GENERATION
@@ -176,12 +176,7 @@ class ProgressService:
 
     def get(self, *, tenant_id: str, generation_id: str) -> Generation:
         """The tenant's generation; someone else's answers exactly like an unknown one."""
-        found = None
-        if is_hex_id(generation_id):
-            found = self._generations.get(generation_id, tenant_id=tenant_id)
-        if found is None:
-            raise NotFound(f"generation {generation_id} not found")
-        return found
+        return tenant_generation(self._generations, tenant_id, generation_id)
 
     def step_of(self, generation: Generation) -> int:
         """The step the generation has reached, as far as this process has heard."""
