@@ -161,7 +161,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         clock=container.clock,
         lease_seconds=settings.job_lease_seconds,
         sweep_seconds=settings.queue.sweep_seconds,
-        redeliver_seconds=settings.job_visibility_timeout_seconds,
+        redeliver_seconds=settings.queue.redispatch_seconds,
     )
     # Each worker process also sends webhooks; leases keep two workers off the same delivery.
     container.deliverer.start()

@@ -61,6 +61,14 @@ class QueueSettings(BaseModel):
         default=None,
         description="Redis URL for status-change fan-out; default: the broker when it is Redis.",
     )
+    redispatch_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "A queued job untaken this long is sent again: its task may have died unacknowledged "
+            "with a worker. Costs one duplicate message per waiting job per interval."
+        ),
+    )
     sweep_seconds: float = Field(
         default=5.0,
         gt=0,

@@ -114,6 +114,7 @@ def scaled_out(
             "LOOKSMITH_QUEUE__KIND": "celery",
             "LOOKSMITH_QUEUE__BROKER_URL": broker_url,
             "LOOKSMITH_QUEUE__SWEEP_SECONDS": "1",
+            "LOOKSMITH_QUEUE__REDISPATCH_SECONDS": "5",
             "LOOKSMITH_JOB_LEASE_SECONDS": "3",
             **s3_env(endpoint, "looksmith"),
         }
