@@ -10,7 +10,6 @@ key, unfinished, unseen or stale generation) goes through the normal route.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from looksmith.api.conditional import state_tag
 from looksmith.api.middleware import incoming_request_id
 from looksmith.api.schemas import generation_status_body, wire_status
 from looksmith.domain.models import Generation, GenerationStatus
@@ -48,11 +48,12 @@ def state_etag(generation: Generation) -> str:
     Built from the state, not the bytes: links are re-signed on every read, so the bytes change
     every second while nothing a client cares about does.
     """
-    visible = "|".join(
-        (generation.id, wire_status(generation.status), generation.message or "",
-         " ".join(generation.image_ids))
-    )  # fmt: skip
-    return '"' + hashlib.sha256(visible.encode()).hexdigest()[:20] + '"'
+    return state_tag(
+        generation.id,
+        wire_status(generation.status),
+        generation.message,
+        " ".join(generation.image_ids),
+    )
 
 
 @dataclass(slots=True)

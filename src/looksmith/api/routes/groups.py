@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
+from looksmith.api.conditional import conditional, state_tag
 from looksmith.api.deps import Bodies, CurrentTenant, Groups, Images, Training
 from looksmith.api.group_schemas import (
     AddLooksRequest,
@@ -96,16 +97,24 @@ def train_group(body: TrainRequest, tenant_id: CurrentTenant, training: Training
 
 @router.get(
     "/v2/photo_avatar/train/status/{group_id}",
-    response_model=TrainStatusResponse,
-    responses=_BY_PATH,
+    response_model=None,
+    responses={
+        200: {"model": TrainStatusResponse, "description": "The training's state"},
+        304: {"description": "Not modified: the ETag given in If-None-Match is current"},
+        **_BY_PATH,
+    },
     summary="Get training job status",
 )
 def train_status(
-    group_id: str, tenant_id: CurrentTenant, training: Training
-) -> TrainStatusResponse:
-    """``pending``, ``ready`` or ``failed`` with ``error_msg``."""
-    group = training.status(tenant_id=tenant_id, group_id=group_id)
-    return TrainStatusResponse(data=train_status_data(group))
+    group_id: str,
+    tenant_id: CurrentTenant,
+    training: Training,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """``pending``, ``ready`` or ``failed`` with ``error_msg``; 304 while unchanged."""
+    data = train_status_data(training.status(tenant_id=tenant_id, group_id=group_id))
+    etag = state_tag(group_id, data.status, data.error_msg, data.created_at, data.updated_at)
+    return conditional(TrainStatusResponse(data=data), etag, if_none_match)
 
 
 @router.get(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
 
 from looksmith.api import convertors  # noqa: F401  (registers the hex32 path convertor)
+from looksmith.api.conditional import conditional, state_tag
 from looksmith.api.deps import CurrentTenant, Generations, Groups, Images
 from looksmith.api.group_schemas import (
     DeletedResponse,
@@ -38,19 +41,27 @@ def generate_looks(
 
 @router.get(
     "/{look_id:hex32}",
-    response_model=LookResponse,
+    response_model=None,
     responses={
+        200: {"model": LookResponse, "description": "The look"},
+        304: {"description": "Not modified: the ETag given in If-None-Match is current"},
         401: {**_ERR, "description": "Missing or invalid API key"},
         404: {**_ERR, "description": "Unknown look"},
     },
     summary="Photo avatar details",
 )
 def look_details(
-    look_id: str, tenant_id: CurrentTenant, groups: Groups, images: Images
-) -> LookResponse:
-    """One look, with a freshly signed image URL."""
+    look_id: str,
+    tenant_id: CurrentTenant,
+    groups: Groups,
+    images: Images,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """One look, with a freshly signed image URL; 304 while its state is unchanged."""
     look = groups.look(tenant_id=tenant_id, look_id=look_id)
-    return LookResponse(data=look_data(look, images.url_for(look.id)))
+    etag = state_tag(look.id, look.status.value, look.message, look.name, look.group_id)
+    body = LookResponse(data=look_data(look, images.url_for(look.id)))
+    return conditional(body, etag, if_none_match)
 
 
 @router.delete(
