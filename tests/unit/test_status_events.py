@@ -41,4 +41,7 @@ def test_a_finished_generation_is_announced(tmp_path: Path):
     generation = container.generations.submit(tenant_id=tenant, request=request)
     assert seen == []
     container.workers.run_until_idle()
-    assert seen == [StatusChange("generation", generation.id, tenant, "success")]
+    outcomes = [change for change in seen if change.kind == "generation"]
+    assert outcomes == [StatusChange("generation", generation.id, tenant, "success")]
+    steps = [change.status for change in seen if change.kind == "generation_progress"]
+    assert steps == ["0/4", "1/4", "2/4", "3/4", "4/4"]
