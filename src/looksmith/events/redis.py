@@ -32,18 +32,25 @@ class RedisStatusEvents:
             log.warning("could not publish %s: %s", change, exc)
 
     def subscribe(self, callback: Callable[[StatusChange], None]) -> Callable[[], None]:
-        """Call ``callback`` for every change published from now on, from a background thread."""
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        """Call ``callback`` for every change published from now on, from a background thread.
+
+        The thread holds the client (redis-py 8 closes a collected client's connections, even
+        those of a live subscription) and subscribes afresh after any connection error.
+        """
+        client = self._redis
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
         stopping = threading.Event()
 
         def listen() -> None:
+            nonlocal pubsub
             while not stopping.is_set():
                 try:
                     message = pubsub.get_message(timeout=0.5)
                 except Exception as exc:
-                    log.warning("status subscription interrupted: %s", exc)
+                    log.warning("status subscription interrupted, subscribing again: %s", exc)
                     stopping.wait(1)
+                    pubsub = _resubscribed(client, pubsub)
                     continue
                 if message is not None:
                     callback(StatusChange(**json.loads(message["data"])))
@@ -57,3 +64,15 @@ class RedisStatusEvents:
             pubsub.close()
 
         return unsubscribe
+
+
+def _resubscribed(client: Any, old: Any) -> Any:
+    """A fresh subscription to the channel, or ``old`` again while Redis stays unreachable."""
+    try:
+        old.close()
+        fresh = client.pubsub(ignore_subscribe_messages=True)
+        fresh.subscribe(CHANNEL)
+    except Exception as exc:
+        log.warning("could not subscribe to status changes yet: %s", exc)
+        return old
+    return fresh
