@@ -1,13 +1,16 @@
 """The service as a user runs it: embedded (one process) or scaled out (several processes).
 
 Scaled out: two API processes on different ports and two Celery worker processes, on a fresh
-database on the machine's PostgreSQL, the machine's Redis as broker (a database index of its
-own, emptied first), and moto's S3 server on loopback (no real S3 can run here).
+database on the machine's PostgreSQL, the machine's Redis as broker (a database index held
+under a file lock for the deployment's life, emptied first, so test runs side by side never share
+a broker), and moto's S3 server on loopback (no real S3 can run here).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from tests.support import services
 from tests.support.moto_server import create_bucket, moto_server, s3_client, s3_env
 from tests.support.server import LooksmithProcess, Server
 
-BROKER_DB = 9
+BROKER_DBS = range(9, 16)  # Redis database indexes the tests may take as brokers
 
 
 @dataclass
@@ -105,8 +108,7 @@ def scaled_out(
             name = stack.enter_context(services.postgres_database())
             database_url = services.database_url(name)
         if broker_url is None:
-            _empty_broker()
-            broker_url = f"{services.REDIS_URL}/{BROKER_DB}"
+            broker_url = f"{services.REDIS_URL}/{stack.enter_context(_own_broker_db())}"
         endpoint = stack.enter_context(moto_server())
         create_bucket(endpoint, "looksmith")
         env = {
@@ -134,10 +136,28 @@ def scaled_out(
             deployment.stop()
 
 
-def _empty_broker() -> None:
+@contextlib.contextmanager
+def _own_broker_db() -> Iterator[int]:
+    """A Redis database index no other test run holds, emptied; waits while all are taken."""
     import redis
 
-    redis.Redis.from_url(f"{services.REDIS_URL}/{BROKER_DB}").flushdb()
+    deadline = time.monotonic() + 600
+    while True:
+        for index in BROKER_DBS:
+            lock = (Path(tempfile.gettempdir()) / f"looksmith-test-redis-{index}.lock").open("w")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            try:
+                redis.Redis.from_url(f"{services.REDIS_URL}/{index}").flushdb()
+                yield index
+                return
+            finally:
+                lock.close()  # closing releases the lock
+        assert time.monotonic() < deadline, "every test broker database stayed taken"
+        time.sleep(1)
 
 
 def wait(condition: object, timeout: float, message: str) -> None:
