@@ -217,18 +217,19 @@ class ImageEngine(Protocol):
 
     name: str
 
-    def render_photo(self, spec: PhotoSpec, *, seed: int, variant: int) -> RenderedImage:
-        """Render picture number ``variant`` of a generation; same inputs, same bytes."""
+    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> Sequence[RenderedImage]:
+        """Render pictures ``0 .. count-1`` of a generation, in one batch where the engine can;
+        same inputs, same pictures."""
         ...
 
     def train(self, photos: Sequence[TrainingPhoto], *, seed: int) -> bytes:
         """Learn the person shown in ``photos`` (at least one); return the identity."""
         ...
 
-    def render_look(
-        self, identity: bytes, spec: LookSpec, *, seed: int, variant: int
-    ) -> RenderedImage:
-        """Render look number ``variant`` of the trained person; same inputs, same bytes."""
+    def render_looks(
+        self, identity: bytes, spec: LookSpec, *, seed: int, count: int
+    ) -> Sequence[RenderedImage]:
+        """Render looks ``0 .. count-1`` of the trained person; same inputs, same pictures."""
         ...
 
 

@@ -36,11 +36,11 @@ class FlakyEngine:
         self.calls = 0
         self._real = ProceduralEngine()
 
-    def render_photo(self, spec: PhotoSpec, *, seed: int, variant: int) -> RenderedImage:
+    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> list[RenderedImage]:
         self.calls += 1
         if self.calls <= self.failures:
             raise RuntimeError("GPU on fire")
-        return self._real.render_photo(spec, seed=seed, variant=variant)
+        return self._real.render_photos(spec, seed=seed, count=count)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from looksmith.domain.models import (
@@ -189,9 +189,11 @@ class GenerationService:
         if render is None:
             self._fail(generation, "the group was deleted or is no longer trained")
             return
+        # The engine renders the four pictures together (one batch on a GPU); each stored
+        # picture still reports its own progress step.
         images = []
-        for index in range(IMAGES_PER_GENERATION):
-            images.append(self._store(generation, index, render(index)))
+        for index, rendered in enumerate(render(IMAGES_PER_GENERATION)):
+            images.append(self._store(generation, index, rendered))
             self._report_progress(generation, index + 1)
         is_look = generation.kind is GenerationKind.LOOK
         new_looks = [self._as_look(generation, image) for image in images] if is_look else []
@@ -236,11 +238,13 @@ class GenerationService:
             self._outbox.record(change)  # only inserts rows; sending happens elsewhere
         self._events.publish(change)
 
-    def _renderer(self, generation: Generation) -> Callable[[int], RenderedImage] | None:
-        """Renders picture ``i`` of the generation; None if its group's identity is gone."""
+    def _renderer(
+        self, generation: Generation
+    ) -> Callable[[int], Sequence[RenderedImage]] | None:
+        """Renders the first ``n`` pictures of the generation; None if its identity is gone."""
         seed = generation.seed
         if generation.kind is GenerationKind.PHOTO:
-            return lambda i: self._engine.render_photo(generation.spec, seed=seed, variant=i)
+            return lambda n: self._engine.render_photos(generation.spec, seed=seed, count=n)
         group = self._groups.get_group(generation.group_id or "")
         if group is None or not group.identity_key:
             return None
@@ -252,7 +256,7 @@ class GenerationService:
         look = LookSpec(
             prompt=spec.appearance, orientation=spec.orientation, pose=spec.pose, style=spec.style
         )
-        return lambda i: self._engine.render_look(identity, look, seed=seed, variant=i)
+        return lambda n: self._engine.render_looks(identity, look, seed=seed, count=n)
 
     def _store(self, generation: Generation, index: int, rendered: RenderedImage) -> StoredImage:
         # Ids derive from the generation, so a rerun overwrites the same blobs.

@@ -78,6 +78,10 @@ class ProceduralEngine:
         image, face = render_scene(spec, seed=seed, variant=variant)
         return self._encode(image, face)
 
+    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> list[RenderedImage]:
+        """Render pictures ``0 .. count-1`` of a generation, one after the other."""
+        return [self.render_photo(spec, seed=seed, variant=i) for i in range(count)]
+
     def train(self, photos: Sequence[TrainingPhoto], *, seed: int) -> bytes:
         """Learn the person: the best face crop and its colours, as a PNG identity."""
         return train_identity(photos, seed=seed)
@@ -88,6 +92,12 @@ class ProceduralEngine:
         """Render look number ``variant`` of the trained person as JPEG."""
         image, face = render_portrait(read_identity(identity), spec, seed=seed, variant=variant)
         return self._encode(image, face)
+
+    def render_looks(
+        self, identity: bytes, spec: LookSpec, *, seed: int, count: int
+    ) -> list[RenderedImage]:
+        """Render looks ``0 .. count-1`` of the trained person, one after the other."""
+        return [self.render_look(identity, spec, seed=seed, variant=i) for i in range(count)]
 
     def _encode(self, image: Image.Image, face: FaceBox) -> RenderedImage:
         buffer = io.BytesIO()
