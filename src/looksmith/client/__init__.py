@@ -1,0 +1,101 @@
+"""A Python client for the HeyGen Photo Avatar v2 API, as served by looksmith or HeyGen.
+
+``Client`` blocks, ``AsyncClient`` awaits; both share one core (requests, answers, errors,
+retries, waits) and differ only in how they send and sleep::
+
+    from looksmith.client import Client
+
+    with Client() as client:  # LOOKSMITH_BASE_URL, LOOKSMITH_API_KEY
+        accepted = client.generate_photos(name="Ada", age="Young Adult", gender="Woman",
+            ethnicity="East Asian", orientation="square", pose="half_body",
+            style="Realistic", appearance="red hoodie, glasses")
+        generation = client.wait(accepted.generation_id)
+        client.download(generation, "out/")
+
+Exceptions::
+
+    LooksmithError
+    ├── TransportError        the server could not be reached, or the connection broke
+    │   └── Timeout           connect, send or read took too long
+    ├── WaitTimeout           a wait ran out of time (also a TimeoutError)
+    ├── ResponseError         the answer is not a v2 API answer
+    └── ApiError              an error envelope: status_code, code, param, request_id
+        ├── BadRequest        400, 413, 415, 422
+        ├── Unauthorized      401, 403
+        ├── NotFound          404
+        ├── Conflict          409
+        ├── RateLimited       429 (after retries), retry_after
+        └── ServerError       5xx (503 after retries)
+
+The package imports nothing else of looksmith: it is a standalone SDK.
+"""
+
+from looksmith.client._async import AsyncClient
+from looksmith.client._errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    LooksmithError,
+    NotFound,
+    RateLimited,
+    ResponseError,
+    ServerError,
+    Timeout,
+    TransportError,
+    Unauthorized,
+    WaitTimeout,
+)
+from looksmith.client._flow import RetryPolicy
+from looksmith.client._models import (
+    Accepted,
+    Age,
+    Asset,
+    Ethnicity,
+    Gender,
+    Generation,
+    Group,
+    GroupList,
+    Look,
+    LookList,
+    Orientation,
+    Pose,
+    Style,
+    Training,
+    TrainingStarted,
+    UpscaleAvailability,
+)
+from looksmith.client._sync import Client
+
+__all__ = [
+    "Accepted",
+    "Age",
+    "ApiError",
+    "Asset",
+    "AsyncClient",
+    "BadRequest",
+    "Client",
+    "Conflict",
+    "Ethnicity",
+    "Gender",
+    "Generation",
+    "Group",
+    "GroupList",
+    "Look",
+    "LookList",
+    "LooksmithError",
+    "NotFound",
+    "Orientation",
+    "Pose",
+    "RateLimited",
+    "ResponseError",
+    "RetryPolicy",
+    "ServerError",
+    "Style",
+    "Timeout",
+    "Training",
+    "TrainingStarted",
+    "TransportError",
+    "Unauthorized",
+    "UpscaleAvailability",
+    "WaitTimeout",
+]

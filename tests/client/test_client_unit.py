@@ -1,0 +1,538 @@
+"""The client through ``httpx.MockTransport``: answers, errors, retries, waits, settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+import looksmith.client as client_package
+from looksmith.client import (
+    ApiError,
+    AsyncClient,
+    BadRequest,
+    Client,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ResponseError,
+    RetryPolicy,
+    ServerError,
+    Timeout,
+    TransportError,
+    Unauthorized,
+    WaitTimeout,
+)
+
+GEN_ID = "51be01eda38e4c2b9836f06957f66b7d"
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class FakeTime:
+    """A clock that only moves when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def clock(self) -> float:
+        return self.now
+
+
+def make(handler: Handler, fake: FakeTime | None = None, **options: object) -> Client:
+    fake = fake or FakeTime()
+    return Client(
+        "http://api.test",
+        "key-1",
+        transport=httpx.MockTransport(handler),
+        sleep=fake.sleep,
+        clock=fake.clock,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def ok(data: object, **headers: str) -> httpx.Response:
+    return httpx.Response(200, json={"error": None, "data": data}, headers=headers)
+
+
+def status(state: str, **extra: object) -> dict[str, object]:
+    done = state == "success"
+    return {
+        "id": GEN_ID,
+        "status": state,
+        "msg": None,
+        "image_url_list": [f"http://cdn.test/image/{i}?Signature=s" for i in range(4)]
+        if done
+        else None,
+        "image_key_list": [f"image/{i}/original" for i in range(4)] if done else None,
+        **extra,
+    }
+
+
+def test_public_api_is_pinned():
+    assert sorted(client_package.__all__) == [
+        "Accepted",
+        "Age",
+        "ApiError",
+        "Asset",
+        "AsyncClient",
+        "BadRequest",
+        "Client",
+        "Conflict",
+        "Ethnicity",
+        "Gender",
+        "Generation",
+        "Group",
+        "GroupList",
+        "Look",
+        "LookList",
+        "LooksmithError",
+        "NotFound",
+        "Orientation",
+        "Pose",
+        "RateLimited",
+        "ResponseError",
+        "RetryPolicy",
+        "ServerError",
+        "Style",
+        "Timeout",
+        "Training",
+        "TrainingStarted",
+        "TransportError",
+        "Unauthorized",
+        "UpscaleAvailability",
+        "WaitTimeout",
+    ]
+    for name in client_package.__all__:
+        assert getattr(client_package, name).__doc__, name
+    public = {m for m in dir(Client) if not m.startswith("_")}
+    async_public = {m for m in dir(AsyncClient) if not m.startswith("_")}
+    assert public - {"close"} == async_public - {"aclose"}
+    assert {
+        "generate_photos",
+        "generation",
+        "upload",
+        "create_group",
+        "add_looks",
+        "train",
+        "training",
+        "generate_looks",
+        "look",
+        "groups",
+        "looks",
+        "delete_look",
+        "delete_group",
+        "wait",
+        "wait_training",
+        "download",
+    } <= public
+    for method in public:
+        assert getattr(Client, method).__doc__, method
+
+
+def test_generate_sends_the_body_key_and_an_idempotency_key():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok({"generation_id": GEN_ID})
+
+    with make(handler) as client:
+        accepted = client.generate_photos(
+            name="Ada",
+            age=client_package.Age.YOUNG_ADULT,
+            gender="Woman",
+            ethnicity="East Asian",
+            orientation="square",
+            pose="half_body",
+            style="Realistic",
+            appearance="red hoodie",
+        )
+    assert accepted.generation_id == GEN_ID
+    [request] = seen
+    assert request.url == "http://api.test/v2/photo_avatar/photo/generate"
+    assert request.headers["x-api-key"] == "key-1"
+    assert len(request.headers["idempotency-key"]) == 32
+    assert json.loads(request.content) == {
+        "name": "Ada",
+        "age": "Young Adult",
+        "gender": "Woman",
+        "ethnicity": "East Asian",
+        "orientation": "square",
+        "pose": "half_body",
+        "style": "Realistic",
+        "appearance": "red hoodie",
+    }
+
+
+def test_results_are_typed_and_tolerate_extra_fields():
+    look = {"id": "l1", "status": "completed", "group_id": "g1", "new_field": [1, 2]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v1/asset":
+            assert request.headers["content-type"] == "image/png"
+            assert request.content.startswith(b"\x89PNG")
+            return httpx.Response(
+                200,
+                json={
+                    "code": 100,
+                    "msg": None,
+                    "message": None,
+                    "data": {"id": "a1", "image_key": "image/a1/original", "url": "http://x"},
+                },
+            )
+        if path == "/v2/avatar_group.list":
+            assert request.url.params["page"] == "2"
+            return ok({"total_count": 3, "avatar_group_list": [{"id": "g1", "num_looks": 2}]})
+        if path == "/v2/avatar_group/g1/avatars":
+            return ok({"total_count": 1, "avatar_list": [look]})
+        if path == "/v2/photo_avatar/avatar_group/add":
+            return ok({"photo_avatar_list": [look, look]})
+        if path == "/v2/photo_avatar/train":
+            return ok(None)  # some servers answer a null data
+        if path.startswith("/v2/photo_avatar/train/status/"):
+            return ok({"status": "ready", "error_msg": None, "created_at": 1, "updated_at": 2})
+        if request.method == "DELETE":
+            return httpx.Response(200, json={"code": 100, "data": None})
+        return ok(look)
+
+    with make(handler) as client:
+        assert client.upload(b"\x89PNG\r\n\x1a\nrest").image_key == "image/a1/original"
+        groups = client.groups(page=2)
+        assert groups.total_count == 3
+        assert groups.groups[0].num_looks == 2
+        assert [item.id for item in client.looks("g1").looks] == ["l1"]
+        assert len(client.add_looks(group_id="g1", image_keys=["k"], name="n")) == 2
+        assert client.train("g1").flow_id is None
+        assert client.training("g1").succeeded
+        fetched = client.look("l1")
+        assert fetched.succeeded
+        assert fetched.model_extra == {"new_field": [1, 2]}
+        assert client.delete_look("l1") is None
+
+
+@pytest.mark.parametrize(
+    ("status_code", "error_class"),
+    [
+        (400, BadRequest),
+        (401, Unauthorized),
+        (403, Unauthorized),
+        (404, NotFound),
+        (409, Conflict),
+        (413, BadRequest),
+        (500, ServerError),
+        (418, ApiError),
+    ],
+)
+def test_string_form_errors_map_to_classes(status_code: int, error_class: type[ApiError]):
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {
+            "error": "appearance: at most 1000 characters",
+            "code": "invalid_parameter",
+            "data": None,
+        }
+        return httpx.Response(status_code, json=body, headers={"x-request-id": "r-1"})
+
+    with make(handler) as client, pytest.raises(error_class) as raised:
+        client.generation(GEN_ID)
+    assert type(raised.value) is error_class
+    assert raised.value.status_code == status_code
+    assert raised.value.message == "appearance: at most 1000 characters"
+    assert raised.value.code == "invalid_parameter"
+    assert raised.value.request_id == "r-1"
+
+
+def test_object_form_error_carries_code_and_param():
+    def handler(request: httpx.Request) -> httpx.Response:
+        error = {"code": "invalid_parameter", "message": "not an allowed value", "param": "age"}
+        return httpx.Response(400, json={"error": error, "data": None})
+
+    with make(handler) as client, pytest.raises(BadRequest) as raised:
+        client.generation(GEN_ID)
+    assert (raised.value.code, raised.value.param) == ("invalid_parameter", "age")
+    assert raised.value.message == "not an allowed value"
+
+
+def test_html_error_pages_and_wrong_shapes_are_clean_errors():
+    answers = iter(
+        [
+            httpx.Response(404, text="<html>Not Found</html>"),
+            httpx.Response(200, text="<html>hello</html>"),
+            httpx.Response(200, json={"error": None, "data": {"no_id": True}}),
+            httpx.Response(200, json={"code": 401028, "message": "quota", "data": None}),
+        ]
+    )
+    with make(lambda _: next(answers)) as client:
+        with pytest.raises(NotFound, match="Not Found"):
+            client.generation(GEN_ID)
+        with pytest.raises(ResponseError, match="JSON"):
+            client.generation(GEN_ID)
+        with pytest.raises(ResponseError):
+            client.generation(GEN_ID)
+        with pytest.raises(ApiError, match="quota") as raised:
+            client.upload(b"\xff\xd8\xffdata")
+        assert raised.value.code == "401028"
+
+
+@pytest.mark.parametrize("retry_status", [429, 503])
+def test_retries_honour_retry_after(retry_status: int):
+    fake = FakeTime()
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["idempotency-key"])
+        if len(sent) < 3:
+            return httpx.Response(
+                retry_status, json={"error": "slow down"}, headers={"retry-after": "7"}
+            )
+        return ok({"generation_id": GEN_ID})
+
+    with make(handler, fake) as client:
+        accepted = client.generate_looks(
+            group_id="g", prompt="p", orientation="square", pose="close_up", style="Noir"
+        )
+    assert accepted.generation_id == GEN_ID
+    assert fake.sleeps == [7.0, 7.0]
+    assert len(set(sent)) == 1, "every retry must repeat the same idempotency key"
+
+
+def test_retries_back_off_without_retry_after_and_are_bounded():
+    fake = FakeTime()
+    busy = httpx.Response(503, json={"error": "busy"})
+    with make(lambda _: busy, fake) as client, pytest.raises(ServerError):
+        client.groups()
+    assert fake.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_a_retry_after_beyond_the_bound_is_raised_at_once():
+    fake = FakeTime()
+    answer = httpx.Response(429, json={"error": "quota"}, headers={"retry-after": "3600"})
+    with make(lambda _: answer, fake) as client, pytest.raises(RateLimited) as raised:
+        client.groups()
+    assert fake.sleeps == []
+    assert raised.value.retry_after == 3600
+
+
+def test_failed_connects_are_retried_then_raised():
+    fake = FakeTime()
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = make(refuse, fake, retry=RetryPolicy(max_retries=2))
+    with client, pytest.raises(TransportError, match="cannot reach"):
+        client.groups()
+    assert fake.sleeps == [0.5, 1.0]
+
+
+def test_read_timeouts_are_not_retried():
+    fake = FakeTime()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with make(slow, fake) as client, pytest.raises(Timeout):
+        client.generate_photos(
+            name="n",
+            age="Senior",
+            gender="Man",
+            ethnicity="White",
+            orientation="square",
+            pose="close_up",
+            style="Noir",
+            appearance="a",
+        )
+    assert fake.sleeps == []
+
+
+def test_wait_uses_long_poll_and_etags_when_offered():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+    answers = iter(
+        [
+            ok(status("in_progress"), etag='"a"', **{"preference-applied": "wait=30"}),
+            httpx.Response(304, headers={"etag": '"a"', "preference-applied": "wait=30"}),
+            ok(status("success"), etag='"b"', **{"preference-applied": "wait=30"}),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return next(answers)
+
+    with make(handler, fake) as client:
+        done = client.wait(GEN_ID)
+    assert done.succeeded
+    assert len(done.image_url_list or []) == 4
+    assert fake.sleeps == [], "a server that holds polls is asked again at once"
+    assert [r.headers.get("prefer") for r in seen] == ["wait=30"] * 3
+    assert [r.headers.get("if-none-match") for r in seen] == [None, '"a"', '"a"']
+    assert seen[0].extensions["timeout"]["read"] > 30
+
+
+def test_wait_falls_back_to_plain_polling():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+    answers = iter([ok(status("in_progress")), ok(status("in_progress")), ok(status("failed"))])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return next(answers)
+
+    with make(handler, fake) as client:
+        done = client.wait(GEN_ID, poll_interval=2.5)
+    assert done.failed
+    assert fake.sleeps == [2.5, 2.5]
+    assert seen[0].headers["prefer"] == "wait=30"
+    assert "prefer" not in seen[1].headers, "a server that ignored it is not asked again"
+
+
+def test_wait_times_out():
+    fake = FakeTime()
+    client = make(lambda _: ok(status("in_progress")), fake)
+    with client, pytest.raises(WaitTimeout, match="in_progress"):
+        client.wait(GEN_ID, timeout=5, poll_interval=2)
+    assert sum(fake.sleeps) == pytest.approx(5)
+
+
+def test_wait_reports_progress_and_asks_for_it():
+    fake = FakeTime()
+    answers = iter(
+        [
+            ok(status("in_progress", progress=0.25)),
+            ok(status("in_progress", progress=0.75)),
+            ok(status("success", progress=1.0)),
+        ]
+    )
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return next(answers)
+
+    reported: list[float | None] = []
+    with make(handler, fake) as client:
+        client.wait(GEN_ID, on_progress=lambda g: reported.append(g.progress))
+    assert reported == [0.25, 0.75, 1.0]
+    assert seen[0].url.params["include"] == "progress"
+
+
+def test_wait_training_polls_with_etags():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+    pending = {"status": "pending", "error_msg": None, "created_at": 1, "updated_at": None}
+    answers = iter(
+        [
+            ok(pending, etag='"p"'),
+            httpx.Response(304, headers={"etag": '"p"'}),
+            ok({**pending, "status": "ready"}, etag='"r"'),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return next(answers)
+
+    with make(handler, fake) as client:
+        training = client.wait_training("g1", poll_interval=3)
+    assert training.status == "ready"
+    assert [r.headers.get("if-none-match") for r in seen] == [None, '"p"', '"p"']
+    assert fake.sleeps == [3, 3]
+
+
+def test_download_saves_the_images_without_the_key(tmp_path: Path):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "cdn.test":
+            assert "x-api-key" not in request.headers, "signed links need no key"
+            return httpx.Response(
+                200,
+                content=b"\xff\xd8\xff" + request.url.path.encode(),
+                headers={"content-type": "image/jpeg"},
+            )
+        return ok(status("success"))
+
+    with make(handler) as client:
+        paths = client.download(client.generation(GEN_ID), tmp_path / "out")
+    assert [p.name for p in paths] == [f"{GEN_ID}_{i}.jpg" for i in range(1, 5)]
+    assert paths[0].read_bytes() == b"\xff\xd8\xff/image/0"
+    assert not list((tmp_path / "out").glob("*.part"))
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LOOKSMITH_BASE_URL", "http://env.test:9000/")
+    monkeypatch.setenv("LOOKSMITH_API_KEY", "env-key")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(status("in_progress"))
+
+    with Client(transport=httpx.MockTransport(handler)) as client:
+        client.generation(GEN_ID)
+    with Client("http://arg.test", "arg-key", transport=httpx.MockTransport(handler)) as client:
+        client.generation(GEN_ID)
+    assert str(seen[0].url).startswith("http://env.test:9000/v2/")
+    assert seen[0].headers["x-api-key"] == "env-key"
+    assert seen[1].url.host == "arg.test"
+    assert seen[1].headers["x-api-key"] == "arg-key"
+
+
+def test_ids_stay_one_path_segment():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404, json={"error": "not found"})
+
+    with make(handler) as client, pytest.raises(NotFound):
+        client.look("../train/status/x")
+    assert seen[0].url.raw_path == b"/v2/photo_avatar/..%2Ftrain%2Fstatus%2Fx"
+
+
+def test_async_client_shares_the_behaviour():
+    fake = FakeTime()
+    answers = iter(
+        [
+            httpx.Response(429, json={"error": "slow"}, headers={"retry-after": "2"}),
+            ok(status("in_progress"), etag='"a"', **{"preference-applied": "wait=30"}),
+            ok(status("success"), etag='"b"', **{"preference-applied": "wait=30"}),
+        ]
+    )
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return next(answers)
+
+    async def scenario() -> None:
+        async with AsyncClient(
+            "http://api.test",
+            "k",
+            transport=httpx.MockTransport(handler),
+            sleep=fake.asleep,
+            clock=fake.clock,
+        ) as client:
+            done = await client.wait(GEN_ID)
+            assert done.succeeded
+        async with AsyncClient(
+            "http://api.test",
+            "k",
+            transport=httpx.MockTransport(
+                lambda _: httpx.Response(401, json={"error": {"code": "x", "message": "no"}})
+            ),
+        ) as client:
+            with pytest.raises(Unauthorized, match="no"):
+                await client.groups()
+
+    asyncio.run(scenario())
+    assert fake.sleeps == [2.0]
