@@ -18,6 +18,7 @@ from looksmith.api.progress import install_progress
 from looksmith.api.ratelimit import install_rate_limits
 from looksmith.api.routes import (
     assets,
+    console,
     events,
     groups,
     health,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
     for module in (photo_avatar, events, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
+    app.include_router(console.router)  # the web console; not part of the API schema
     # Middleware added later wraps what came before: metrics time everything the routes do, and
     # the fast lane, outermost, answers repeat polls before any other layer runs.
     http = install_metrics(app, wired)

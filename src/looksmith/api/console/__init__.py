@@ -1,0 +1,1 @@
+"""The web console: static HTML, CSS and JavaScript served at ``/console`` (no build step)."""

@@ -1,0 +1,215 @@
+"""The web console in a real browser against a real server: key, photos, groups, looks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from looksmith.domain.specs import Age, Ethnicity, Gender, Orientation, Pose, Style
+from tests.console.conftest import PHONE, Tab
+from tests.support.deployment import Deployment
+from tests.support.photos import astronaut_jpeg
+
+GENERATE = {
+    "name": "Ada",
+    "age": "Young Adult",
+    "gender": "Woman",
+    "ethnicity": "East Asian",
+    "orientation": "square",
+    "pose": "half_body",
+    "style": "Realistic",
+    "appearance": "red hoodie, glasses",
+}
+LONG = 60_000  # ms: upper bound for background jobs to finish on a busy machine
+
+
+def sign_in(tab: Tab, server: Deployment, key: str) -> None:
+    tab.page.goto(f"{server.url}/console")
+    tab.page.locator("#key-input").fill(key)
+    tab.page.get_by_role("button", name="Connect").click()
+    tab.page.locator("#photos-view").wait_for(state="visible")
+
+
+def shoot(tab: Tab, folder: Path | None, name: str) -> None:
+    if folder is not None:
+        tab.page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def test_wrong_key_shows_a_clear_error_and_stores_nothing(tab: Tab, server: Deployment) -> None:
+    tab.page.goto(f"{server.url}/console")
+    tab.page.locator("#key-input").fill("ls_not-a-real-key")
+    tab.page.get_by_role("button", name="Connect").click()
+
+    error = tab.page.locator("#key-error")
+    error.wait_for(state="visible")
+    assert "not accepted" in error.inner_text()
+    assert tab.page.locator("#photos-view").is_hidden()
+    assert tab.page.evaluate("sessionStorage.length") == 0
+    # The browser logs the refused request itself; nothing else may go wrong.
+    assert [e for e in tab.errors if "401" not in e] == []
+
+
+def test_form_offers_exactly_heygens_choices(tab: Tab, server: Deployment) -> None:
+    sign_in(tab, server, server.create_key("choices"))
+    enums = {
+        "age": Age,
+        "gender": Gender,
+        "ethnicity": Ethnicity,
+        "orientation": Orientation,
+        "pose": Pose,
+        "style": Style,
+    }
+    for field, enum in enums.items():
+        offered = tab.page.eval_on_selector_all(
+            f"#generate-form select[name={field}] option", "options => options.map(o => o.value)"
+        )
+        assert offered == [member.value for member in enum], field
+    assert tab.errors == []
+
+
+def test_generated_photos_appear_live_and_open_large(
+    tab: Tab, server: Deployment, screenshots: Path | None
+) -> None:
+    key = server.create_key("photos")
+    requests: list[tuple[str, dict[str, str]]] = []
+    tab.page.on("request", lambda request: requests.append((request.url, request.headers)))
+    tab.page.goto(f"{server.url}/console")
+    tab.page.locator("#key-input").fill(key)
+    shoot(tab, screenshots, "key-entry")
+    tab.page.get_by_role("button", name="Connect").click()
+    tab.page.locator("#generations-empty").wait_for(state="visible")
+    tab.page.evaluate("window.stillTheSamePage = true")
+
+    tab.page.locator("#gen-name").fill("Ada")
+    tab.page.select_option("#generate-form select[name=style]", "Cyberpunk")
+    tab.page.select_option("#generate-form select[name=pose]", "close_up")
+    tab.page.locator("#gen-appearance").fill("red hoodie, glasses")
+    tab.page.get_by_role("button", name="Generate 4 photos").click()
+
+    thumbs = tab.page.locator(".gen-card[data-status=success] .thumb img")
+    thumbs.nth(3).wait_for(state="visible", timeout=LONG)
+    assert thumbs.count() == 4
+    tab.page.wait_for_function(
+        "[...document.querySelectorAll('.gen-card .thumb img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    assert "Ada" in tab.page.locator(".gen-card").first.inner_text()
+
+    # A generation made elsewhere with the same key shows up too, still without a reload.
+    made = httpx.post(
+        f"{server.url}/v2/photo_avatar/photo/generate",
+        headers={"x-api-key": key},
+        json={**GENERATE, "name": "Grace"},
+    ).json()["data"]["generation_id"]
+    other = tab.page.locator(f"#gen-{made}[data-status=success] .thumb img")
+    other.nth(3).wait_for(state="visible", timeout=LONG)
+    assert tab.page.locator(".gen-card").count() == 2
+    shoot(tab, screenshots, "gallery")
+
+    first = tab.page.locator(".gen-card .thumb").first
+    src = first.locator("img").get_attribute("src")
+    first.click()
+    viewer = tab.page.locator("#viewer")
+    viewer.wait_for(state="visible")
+    assert tab.page.locator("#viewer-image").get_attribute("src") == src
+    tab.page.wait_for_function("document.querySelector('#viewer-image').naturalWidth > 0")
+    shoot(tab, screenshots, "image-large")
+    with tab.page.expect_download() as download:
+        tab.page.get_by_role("link", name="Download").click()
+    saved = Path(download.value.path())
+    assert Image.open(io.BytesIO(saved.read_bytes())).size == (1024, 1024)
+    tab.page.get_by_role("button", name="Close").click()
+    assert viewer.is_hidden()
+
+    assert tab.page.evaluate("window.stillTheSamePage") is True  # never reloaded
+    assert all(key not in url for url, _ in requests)
+    api_calls = [headers for url, headers in requests if "/v2/" in url or "/v1/" in url]
+    assert api_calls and all(headers.get("x-api-key") == key for headers in api_calls)
+    assert tab.page.evaluate("localStorage.length") == 0
+    assert tab.errors == []
+
+
+def test_upload_train_and_generate_looks(
+    tab: Tab, server: Deployment, screenshots: Path | None
+) -> None:
+    sign_in(tab, server, server.create_key("groups"))
+    tab.page.get_by_role("button", name="Avatar groups").click()
+    tab.page.locator("#groups-empty").wait_for(state="visible")
+
+    tab.page.set_input_files(
+        "#upload-input",
+        files=[{"name": "eileen.jpg", "mimeType": "image/jpeg", "buffer": astronaut_jpeg()}],
+    )
+    tab.page.locator("#upload-preview").wait_for(state="visible")
+    tab.page.locator("#group-name").fill("Eileen")
+    tab.page.get_by_role("button", name="Create group").click()
+
+    detail = tab.page.locator("#group-detail")
+    detail.wait_for(state="visible")
+    assert tab.page.locator("#group-title").inner_text() == "Eileen"
+    train = tab.page.locator("#train-button")
+    tab.page.wait_for_selector("#train-button:enabled", timeout=LONG)  # the face check passed
+    train.click()
+    tab.page.wait_for_selector("#train-badge[data-tone=ok]", timeout=LONG)
+    assert tab.page.locator("#train-badge").inner_text() == "Trained"
+
+    tab.page.locator("#look-prompt").fill("navy suit on a city street at dusk")
+    tab.page.select_option("#looks-form select[name=style]", "Cinematic")
+    tab.page.get_by_role("button", name="Generate 4 looks").click()
+    looks = tab.page.locator(".look-card[data-status=completed]")
+    looks.nth(4).wait_for(state="visible", timeout=LONG)
+    assert looks.count() == 5  # the upload and four generated looks
+    tab.page.wait_for_function(
+        "[...document.querySelectorAll('.look-card img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    shoot(tab, screenshots, "group-looks")
+
+    tab.page.get_by_role("button", name="All groups").click()
+    card = tab.page.locator(".group-card", has_text="Eileen")
+    card.wait_for(state="visible")
+    assert "5 looks" in card.inner_text()
+    assert "Trained" in card.inner_text()
+    assert tab.errors == []
+
+
+def test_phone_width_fits_without_sideways_scrolling(
+    tab: Tab, server: Deployment, screenshots: Path | None
+) -> None:
+    key = server.create_key("phone")
+    made = httpx.post(
+        f"{server.url}/v2/photo_avatar/photo/generate", headers={"x-api-key": key}, json=GENERATE
+    ).json()["data"]["generation_id"]
+    tab.page.set_viewport_size(PHONE)
+    sign_in(tab, server, key)
+    tab.page.locator(f"#gen-{made}[data-status=success] .thumb img").nth(3).wait_for(
+        state="visible", timeout=LONG
+    )
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    form = tab.page.locator("#generate-form").bounding_box()
+    gallery = tab.page.locator("#generations").bounding_box()
+    assert form is not None and gallery is not None
+    assert gallery["y"] > form["y"]  # one column: the gallery comes below the form
+    shoot(tab, screenshots, "phone")
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("path", ["/console", "/console/console.js", "/console/console.css"])
+def test_console_responses_carry_a_strict_policy(server: Deployment, path: str) -> None:
+    response = httpx.get(f"{server.url}{path}")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["connect-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
