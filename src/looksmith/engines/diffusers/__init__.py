@@ -1,0 +1,65 @@
+"""The ``diffusers`` engine: Stable Diffusion photos, LoRA training and looks on GPU workers.
+
+Needs the optional extra (``pip install 'looksmith[diffusers]'``). This package imports no
+torch itself: the model runs in engine host processes (``host.py``, ``runtime.py``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from looksmith.config import DiffusersSettings
+from looksmith.engines.diffusers.client import EngineHost, HostPool
+from looksmith.engines.diffusers.engine import DiffusersEngine
+from looksmith.engines.diffusers.protocol import HostOptions
+from looksmith.errors import LooksmithError
+
+REQUIRED_MODULES = ("torch", "diffusers", "transformers", "peft", "accelerate", "safetensors")
+INSTALL_HINT = "pip install 'looksmith[diffusers]'"
+
+__all__ = ["INSTALL_HINT", "DiffusersEngine", "build_diffusers_engine", "missing_modules"]
+
+
+def missing_modules() -> list[str]:
+    """The packages of the extra that cannot be imported, found without importing them."""
+    missing = []
+    for name in REQUIRED_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def build_diffusers_engine(settings: DiffusersSettings) -> DiffusersEngine:
+    """The engine with one (not yet started) host per configured device."""
+    missing = missing_modules()
+    if missing:
+        raise LooksmithError(
+            f"the diffusers engine needs {', '.join(missing)}, not installed: {INSTALL_HINT}"
+        )
+    if not settings.model:
+        raise LooksmithError("LOOKSMITH_DIFFUSERS__MODEL is required for the diffusers engine")
+    hosts = [
+        EngineHost(
+            HostOptions(
+                model=settings.model,
+                device=device,
+                dtype=settings.dtype,
+                steps=settings.steps,
+                guidance=settings.guidance,
+                scheduler=settings.scheduler,
+                resolution=settings.resolution,
+                batch_size=settings.batch_size,
+                lora_rank=settings.lora_rank,
+                lora_steps=settings.lora_steps,
+                lora_learning_rate=settings.lora_learning_rate,
+            ),
+            restarts=settings.host_restarts,
+            start_timeout=settings.start_timeout_seconds,
+        )
+        for device in settings.device_list
+    ]
+    return DiffusersEngine(HostPool(hosts), token=settings.identity_token)
