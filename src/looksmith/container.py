@@ -19,16 +19,26 @@ from looksmith.db.idempotency import SqlIdempotencyStore
 from looksmith.db.images import SqlImageRepository
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.limits import SqlTenantLimits
+from looksmith.db.motion import SqlMotionRepository
 from looksmith.db.progress import SqlProgressQueries
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.db.stats import SqlJobStats
 from looksmith.db.webhooks import SqlWebhookStore
 from looksmith.domain.models import JobKind
+from looksmith.engines.procedural.motion_engine import ProceduralMotionEngine
 from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
 from looksmith.faces.detector import HaarFaceDetector
 from looksmith.imaging.inspect import PillowInspector
-from looksmith.ports import BlobStore, Clock, ImageEngine, JobHandler, JobQueue, StatusEvents
+from looksmith.ports import (
+    BlobStore,
+    Clock,
+    ImageEngine,
+    JobHandler,
+    JobQueue,
+    MotionEngine,
+    StatusEvents,
+)
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
 from looksmith.ratelimit import build_rate_limiter
@@ -45,7 +55,10 @@ from looksmith.services.limits import (
     RateLimiter,
     RouteClass,
 )
+from looksmith.services.motion import MotionService
+from looksmith.services.motion_media import MotionMediaService
 from looksmith.services.progress import ProgressService
+from looksmith.services.sound_effects import SoundEffectService
 from looksmith.services.training import TrainingService
 from looksmith.services.webhooks import WebhookDispatcher, WebhookService
 from looksmith.storage.factory import build_storage
@@ -82,6 +95,9 @@ class Container:
     deliverer: WebhookDeliverer
     idempotency: IdempotencyService
     progress: ProgressService
+    motion: MotionService
+    sound_effects: SoundEffectService
+    motion_media: MotionMediaService
 
     def start(self) -> None:
         """Start the in-process workers and the webhook deliverer, if this process runs jobs."""
@@ -128,6 +144,7 @@ def build_container(
     default_base_url: str = "http://127.0.0.1:8000",
     clock: Clock | None = None,
     image_engine: ImageEngine | None = None,
+    motion_engine: MotionEngine | None = None,
 ) -> Container:
     """Build every adapter named by ``settings``; nothing starts running yet."""
     clock = clock or SystemClock()
@@ -164,6 +181,9 @@ def build_container(
     handlers[JobKind.RENDER_GENERATION] = generations
     handlers[JobKind.CHECK_LOOK] = groups
     handlers[JobKind.TRAIN_GROUP] = training
+    motion, sound_effects = _motion_services(adapters, groups, motion_engine)
+    handlers[JobKind.ADD_MOTION] = handlers[JobKind.UPSCALE_LOOK] = motion
+    handlers[JobKind.ADD_SOUND_EFFECT] = sound_effects
     return Container(
         settings=settings,
         clock=clock,
@@ -200,6 +220,11 @@ def build_container(
             generations=SqlGenerationRepository(database),
             queries=SqlProgressQueries(database),
             clock=clock,
+        ),
+        motion=motion,
+        sound_effects=sound_effects,
+        motion_media=MotionMediaService(
+            blobs=blobs, signer=signer, clock=clock, url_ttl_seconds=settings.image_url_ttl_seconds
         ),
     )
 
@@ -239,6 +264,42 @@ def _photo_services(
         outbox=adapters.outbox,
     )
     return generations, groups, training
+
+
+def _motion_services(
+    adapters: _Adapters, groups: GroupService, engine: MotionEngine | None
+) -> tuple[MotionService, SoundEffectService]:
+    """Motion looks, upscales and sound effects.
+
+    Their engine is chosen apart from ``LOOKSMITH_ENGINE``: the procedural motion engine
+    animates any look, whichever image engine drew it, until a video model plays the role.
+    """
+    engine = engine or ProceduralMotionEngine()
+    group_repo = SqlGroupRepository(adapters.database)
+    repo = SqlMotionRepository(adapters.database)
+    motion = MotionService(
+        groups=group_repo,
+        group_service=groups,
+        motion=repo,
+        images=SqlImageRepository(adapters.database),
+        blobs=adapters.blobs,
+        engine=engine,
+        queue=adapters.queue,
+        events=adapters.events,
+        clock=adapters.clock,
+        outbox=adapters.outbox,
+    )
+    sound_effects = SoundEffectService(
+        groups=group_repo,
+        group_service=groups,
+        motion=repo,
+        blobs=adapters.blobs,
+        engine=engine,
+        queue=adapters.queue,
+        events=adapters.events,
+        clock=adapters.clock,
+    )
+    return motion, sound_effects
 
 
 def _webhooks(

@@ -23,6 +23,7 @@ from looksmith.domain.models import (
     Tenant,
     TrainStatus,
 )
+from looksmith.domain.motion import MotionClip, MotionType, SoundStatus, SoundTrack
 from looksmith.domain.specs import FaceBox, LookSpec, PhotoSpec, TrainingPhoto
 
 
@@ -230,6 +231,91 @@ class ImageEngine(Protocol):
         self, identity: bytes, spec: LookSpec, *, seed: int, count: int
     ) -> Sequence[RenderedImage]:
         """Render looks ``0 .. count-1`` of the trained person; same inputs, same pictures."""
+        ...
+
+
+class MotionEngine(Protocol):
+    """Animates a look into a short looping clip, makes ambient sound for it, upscales clips.
+
+    Separate from ``ImageEngine``: a video model can play this role whichever engine draws the
+    pictures. Clips are MP4 (H.264) bytes; sound tracks are encoded audio.
+    """
+
+    name: str
+
+    def animate(
+        self,
+        image: bytes,
+        *,
+        face: FaceBox | None,
+        motion_type: MotionType,
+        prompt: str | None,
+        seed: int,
+    ) -> MotionClip:
+        """A looping clip of the person in the encoded ``image``; same inputs, same bytes."""
+        ...
+
+    def ambience(self, *, scene: str, seconds: float, seed: int) -> SoundTrack:
+        """An ambient track that fits the ``scene`` description, ``seconds`` long."""
+        ...
+
+    def add_sound(self, video: bytes, sound: SoundTrack) -> bytes:
+        """The clip with ``sound`` as its only sound track."""
+        ...
+
+    def upscale(self, video: bytes, *, factor: int) -> MotionClip:
+        """The clip ``factor`` times larger each way, sharpened; its sound is dropped."""
+        ...
+
+
+class MotionRepository(Protocol):
+    """Motion looks, their sound effects and upscales; their jobs are queued with them."""
+
+    def add_motion_look(self, look: Look) -> None:
+        """Store a pending motion look and queue its animation, in one commit."""
+        ...
+
+    def add_upscaled_look(self, look: Look) -> bool:
+        """Store a pending upscale of ``look.motion.parent_id`` and queue it, unless that look
+        is not a completed motion look or already has an upscale; report whether it was."""
+        ...
+
+    def complete_motion(
+        self,
+        look_id: str,
+        *,
+        image: StoredImage,
+        face: FaceBox | None,
+        clip: MotionClip,
+        at: float,
+    ) -> bool:
+        """Mark a pending motion look completed with its still and clip's size, if still pending."""
+        ...
+
+    def fail_motion(self, look_id: str, *, message: str, at: float) -> bool:
+        """Mark a pending motion look failed; an upscale frees its parent to be upscaled again."""
+        ...
+
+    def start_sound_effect(self, look_id: str, *, sound_id: str, at: float) -> bool:
+        """Give a completed motion look a pending sound effect and queue it, unless one is
+        already pending; report whether it started."""
+        ...
+
+    def finish_sound_effect(
+        self,
+        look_id: str,
+        *,
+        sound_id: str,
+        status: SoundStatus,
+        size: int | None,
+        duration: float | None,
+        at: float,
+    ) -> bool:
+        """Close the pending sound effect ``sound_id``; a newer one is left alone."""
+        ...
+
+    def source_prompt(self, look_id: str) -> str | None:
+        """The prompt of the look generation that drew this look, if it was drawn from one."""
         ...
 
 

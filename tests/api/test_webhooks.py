@@ -226,6 +226,8 @@ def test_event_types_and_callback_secret(app_client: TestClient, api_key: str, o
             "photo_avatar_generation.fail",
             "photo_avatar_train.success",
             "photo_avatar_train.fail",
+            "photo_avatar_add_motion.success",
+            "photo_avatar_add_motion.fail",
         ],
         "msg": None,
         "message": None,

@@ -24,6 +24,7 @@ from looksmith.api.routes import (
     health,
     images,
     looks,
+    motion,
     photo_avatar,
     webhooks,
 )
@@ -80,7 +81,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
     )
     app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
-    for module in (photo_avatar, events, looks, groups, assets, images, webhooks, health):
+    for module in (photo_avatar, events, motion, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     app.include_router(console.router)  # the web console; not part of the API schema
     # Middleware added later wraps what came before: metrics time everything the routes do, and

@@ -16,6 +16,9 @@ from looksmith.services.assets import AssetService
 from looksmith.services.generations import GenerationService
 from looksmith.services.groups import GroupService
 from looksmith.services.images import ImageService
+from looksmith.services.motion import MotionService
+from looksmith.services.motion_media import MotionMediaService
+from looksmith.services.sound_effects import SoundEffectService
 from looksmith.services.training import TrainingService
 
 _api_key_header = APIKeyHeader(name="x-api-key", auto_error=False)
@@ -50,6 +53,18 @@ async def _groups(request: Request) -> GroupService:
 
 async def _training(request: Request) -> TrainingService:
     return _wired(request).training
+
+
+async def _motion(request: Request) -> MotionService:
+    return _wired(request).motion
+
+
+async def _sound_effects(request: Request) -> SoundEffectService:
+    return _wired(request).sound_effects
+
+
+async def _motion_media(request: Request) -> MotionMediaService:
+    return _wired(request).motion_media
 
 
 async def _status_bodies(request: Request) -> StatusBodies:
@@ -89,3 +104,6 @@ Assets = Annotated[AssetService, Depends(_assets)]
 Groups = Annotated[GroupService, Depends(_groups)]
 Training = Annotated[TrainingService, Depends(_training)]
 CurrentTenant = Annotated[str, Depends(_current_tenant)]
+Motion = Annotated[MotionService, Depends(_motion)]
+SoundEffects = Annotated[SoundEffectService, Depends(_sound_effects)]
+MotionMedia = Annotated[MotionMediaService, Depends(_motion_media)]

@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from looksmith.api.motion_schemas import SoundEffectData, sound_effect_data
 from looksmith.domain.models import AvatarGroup, GroupSummary, Look, LookStatus, StoredImage
+from looksmith.domain.motion import upscale_refusal
 from looksmith.domain.specs import PROMPT_MAX_LENGTH, LookSpec, Orientation, Pose, Style
 from looksmith.services.generations import LookRequest
-
-NOT_UPSCALABLE = "Upscaling is available for motion looks only"
-NOT_READY = "Photo avatar look upload not completed"
+from looksmith.services.motion_media import MotionLinks
 
 
 class _Body(BaseModel):
@@ -79,7 +79,7 @@ class LookData(BaseModel):
     business_type: Literal["user_upload", "generated"]
     upscale_availability: UpscaleAvailability
     upscaled: bool
-    background_sound_effect: None
+    background_sound_effect: SoundEffectData | None
     default_voice_id: str | None
     moderation_msg: str | None
 
@@ -205,9 +205,13 @@ class DeletedResponse(BaseModel):
     message: None = None
 
 
-def look_data(look: Look, image_url: str) -> LookData:
-    """The wire form of a look."""
-    pending = look.status is LookStatus.PENDING
+def look_data(look: Look, image_url: str, links: MotionLinks | None = None) -> LookData:
+    """The wire form of a look; a motion look's still exists once it is completed."""
+    motion, links = look.motion, links or MotionLinks()
+    refusal = upscale_refusal(look.status.value, motion)
+    sound = motion.sound if motion else None
+    if motion is not None and look.status is not LookStatus.COMPLETED:
+        image_url = ""
     return LookData(
         id=look.id,
         image_url=image_url,
@@ -215,14 +219,12 @@ def look_data(look: Look, image_url: str) -> LookData:
         name=look.name,
         status=look.status.value,
         group_id=look.group_id,
-        is_motion=False,
-        motion_preview_url=None,
+        is_motion=motion is not None,
+        motion_preview_url=links.preview_url,
         business_type=look.business_type.value,
-        upscale_availability=UpscaleAvailability(
-            available=False, reason=NOT_READY if pending else NOT_UPSCALABLE
-        ),
-        upscaled=False,
-        background_sound_effect=None,
+        upscale_availability=UpscaleAvailability(available=refusal is None, reason=refusal),
+        upscaled=motion.upscaled if motion else False,
+        background_sound_effect=sound_effect_data(sound, links.sound_url) if sound else None,
         default_voice_id=None,
         moderation_msg=look.message,
     )

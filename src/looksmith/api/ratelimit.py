@@ -41,6 +41,9 @@ COSTS: dict[str, Cost] = {
     "/v2/photo_avatar/train": Cost(jobs=1),
     "/v2/photo_avatar/avatar_group/create": Cost(jobs=1),
     "/v2/photo_avatar/avatar_group/add": Cost(jobs=1),
+    "/v2/photo_avatar/add_motion": Cost(jobs=1, images=1),
+    "/v2/photo_avatar/add_sound_effect": Cost(jobs=1),
+    "/v2/photo_avatar/upscale": Cost(jobs=1, images=1),
     "/v1/asset": Cost(images=1),
 }
 

@@ -131,13 +131,15 @@ class SqlGroupRepository:
             return conn.execute(query).rowcount == 1
 
     def training_looks(self, group_id: str) -> Sequence[Look]:
-        """Completed looks of the group whose face is known, oldest first."""
+        """Completed photo looks (not motion looks) of the group whose face is known, oldest
+        first."""
         query = (
             select(looks)
             .where(
                 looks.c.group_id == group_id,
                 looks.c.status == LookStatus.COMPLETED.value,
                 looks.c.face_x.is_not(None),
+                looks.c.is_motion.is_(False),  # a motion look's still is a copy, not a new photo
             )
             .order_by(looks.c.created_at, looks.c.id)
         )
@@ -201,6 +203,11 @@ class SqlGroupRepository:
             ).rowcount
             if not gone:
                 return None
+            conn.execute(
+                update(looks)
+                .where(looks.c.upscaled_look_id == look_id)
+                .values(upscaled_look_id=None)
+            )
             owned = images.c.source == ImageSource.LOOK.value
             freed = conn.execute(delete(images).where(images.c.id == look_id, owned)).rowcount
         return [look_id] if freed else []

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from looksmith.db.motion_rows import motion_from_row, motion_values
 from looksmith.domain.models import (
     ApiKeyRecord,
     AvatarGroup,
@@ -166,6 +167,7 @@ def look_values(look: Look) -> dict[str, Any]:
         **face_values(look.face),
         "created_at": look.created_at,
         "updated_at": look.updated_at,
+        **motion_values(look.motion),
     }
 
 
@@ -182,6 +184,7 @@ def look_from_row(row: RowMapping) -> Look:
         face=face_from_row(row),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        motion=motion_from_row(row),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -20,6 +22,27 @@ metadata = MetaData()
 def face_columns() -> list[Column[int]]:
     """Nullable face box columns, for tables whose pictures may show a face."""
     return [Column(f"face_{part}", Integer, nullable=True) for part in ("x", "y", "w", "h")]
+
+
+def motion_columns() -> list[Column[object]]:
+    """A motion look's origin, preview size and sound effect; plain looks leave them empty."""
+    return [
+        Column("is_motion", Boolean, nullable=False, server_default=false()),
+        Column("parent_id", String(32), nullable=True),
+        Column("motion_type", String(32), nullable=True),
+        Column("motion_prompt", Text, nullable=True),
+        Column("motion_scene", Text, nullable=True),
+        Column("upscaled", Boolean, nullable=False, server_default=false()),
+        Column("upscaled_look_id", String(32), nullable=True),
+        Column("media_width", Integer, nullable=True),
+        Column("media_height", Integer, nullable=True),
+        Column("media_duration", Float, nullable=True),
+        Column("sound_effect_id", String(32), nullable=True),
+        Column("sound_status", String(16), nullable=True),
+        Column("sound_size", Integer, nullable=True),
+        Column("sound_duration", Float, nullable=True),
+        Column("sound_created_at", Float, nullable=True),
+    ]
 
 
 tenants = Table(
@@ -134,6 +157,7 @@ looks = Table(
     *face_columns(),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    *motion_columns(),
 )
 
 workers = Table(

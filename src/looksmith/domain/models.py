@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from looksmith.domain.motion import LookMotion
 from looksmith.domain.specs import FaceBox, PhotoSpec
 
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -198,6 +199,7 @@ class Look:
     face: FaceBox | None
     created_at: float
     updated_at: float
+    motion: LookMotion | None = None  # set on motion looks (add_motion, upscale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +253,9 @@ class JobKind(StrEnum):
     RENDER_GENERATION = "render_generation"
     CHECK_LOOK = "check_look"
     TRAIN_GROUP = "train_group"
+    ADD_MOTION = "add_motion"
+    ADD_SOUND_EFFECT = "add_sound_effect"
+    UPSCALE_LOOK = "upscale_look"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,16 @@ GENERATION_SUCCESS = "photo_avatar_generation.success"
 GENERATION_FAIL = "photo_avatar_generation.fail"
 TRAIN_SUCCESS = "photo_avatar_train.success"
 TRAIN_FAIL = "photo_avatar_train.fail"
-EVENT_TYPES = (GENERATION_SUCCESS, GENERATION_FAIL, TRAIN_SUCCESS, TRAIN_FAIL)
+ADD_MOTION_SUCCESS = "photo_avatar_add_motion.success"
+ADD_MOTION_FAIL = "photo_avatar_add_motion.fail"
+EVENT_TYPES = (
+    GENERATION_SUCCESS,
+    GENERATION_FAIL,
+    TRAIN_SUCCESS,
+    TRAIN_FAIL,
+    ADD_MOTION_SUCCESS,
+    ADD_MOTION_FAIL,
+)
 
 # A StatusChange's (kind, status) -> the event it is; any other change sends nothing.
 _EVENTS = {
@@ -22,6 +31,8 @@ _EVENTS = {
     ("generation", "failed"): GENERATION_FAIL,
     ("training", "ready"): TRAIN_SUCCESS,
     ("training", "failed"): TRAIN_FAIL,
+    ("motion", "completed"): ADD_MOTION_SUCCESS,
+    ("motion", "failed"): ADD_MOTION_FAIL,
 }
 URL_MAX_LENGTH = 2048
 

@@ -21,6 +21,7 @@ from looksmith.domain.models import (
     is_hex_id,
     new_id,
 )
+from looksmith.domain.motion import motion_keys
 from looksmith.domain.specs import FaceBox
 from looksmith.errors import InvalidParameter, NotFound
 from looksmith.ports import (
@@ -152,6 +153,8 @@ class GroupService:
             raise NotFound(f"photo avatar {look_id} not found")
         for image_id in freed:
             self._blobs.delete(image_key(image_id))
+        for key in motion_keys(look_id):
+            self._blobs.delete(key)
 
     def delete_group(self, *, tenant_id: str, group_id: str) -> None:
         """Delete a group with its looks, look generations, identities and their blobs."""
@@ -164,6 +167,8 @@ class GroupService:
             raise NotFound(f"group {group_id} not found")
         for image_id in freed:
             self._blobs.delete(image_key(image_id))
+            for key in motion_keys(image_id):  # a look's id is its image's id
+                self._blobs.delete(key)
         for key in self._blobs.keys(f"identity/{group_id}/"):
             self._blobs.delete(key)
 

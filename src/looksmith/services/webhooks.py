@@ -293,6 +293,12 @@ class WebhookDispatcher:
                 return None, None
             data: dict[str, Any] = {"group_id": group.id, "status": change.status}
             return {**data, "error_msg": group.train_error}, None
+        if change.kind == "motion":
+            look = self._groups.get_look(change.id)
+            if look is None:
+                return None, None
+            data = {"id": look.id, "group_id": look.group_id, "status": change.status}
+            return {**data, "msg": look.message}, None
         generation = self._generations.get(change.id)
         if generation is None:
             return None, None

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from looksmith.api.conditional import conditional, state_tag
-from looksmith.api.deps import Bodies, CurrentTenant, Groups, Images, Training
+from looksmith.api.deps import Bodies, CurrentTenant, Groups, Images, MotionMedia, Training
 from looksmith.api.group_schemas import (
     AddLooksRequest,
     AvatarListData,
@@ -155,6 +155,7 @@ def list_looks(
     tenant_id: CurrentTenant,
     groups: Groups,
     images: Images,
+    media: MotionMedia,
     page: PageNumber = 1,
     limit: PageSize = 50,
 ) -> AvatarListResponse:
@@ -162,7 +163,7 @@ def list_looks(
     total, found = groups.list_looks(
         tenant_id=tenant_id, group_id=group_id, page=Page(page=page, limit=limit)
     )
-    listed = [look_data(look, images.url_for(look.id)) for look in found]
+    listed = [look_data(look, images.url_for(look.id), media.links(look)) for look in found]
     return AvatarListResponse(data=AvatarListData(total_count=total, avatar_list=listed))
 
 

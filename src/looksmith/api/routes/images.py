@@ -48,7 +48,7 @@ def get_image(
         return Response(status_code=304, headers=headers)
     data, status = content.data, 200
     if range_header:
-        span = _byte_range(range_header, len(data))
+        span = byte_range(range_header, len(data))
         if span is None:
             headers["Content-Range"] = f"bytes */{len(data)}"
             return Response(status_code=416, headers=headers)
@@ -63,7 +63,7 @@ def get_image(
 router.add_api_route(IMAGE_PATH, get_image, methods=["HEAD"], include_in_schema=False)
 
 
-def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
     """The inclusive span of a single ``bytes=`` range, or None if unsatisfiable."""
     match = _RANGE.fullmatch(header.strip())
     if match is None or match.group(1) == match.group(2) == "":

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Response
 
 from looksmith.api import convertors  # noqa: F401  (registers the hex32 path convertor)
 from looksmith.api.conditional import conditional, state_tag
-from looksmith.api.deps import CurrentTenant, Generations, Groups, Images
+from looksmith.api.deps import CurrentTenant, Generations, Groups, Images, MotionMedia
 from looksmith.api.group_schemas import (
     DeletedResponse,
     GenerateLooksRequest,
@@ -55,12 +55,15 @@ def look_details(
     tenant_id: CurrentTenant,
     groups: Groups,
     images: Images,
+    media: MotionMedia,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """One look, with a freshly signed image URL; 304 while its state is unchanged."""
+    """One look, with freshly signed URLs; 304 while its state is unchanged."""
     look = groups.look(tenant_id=tenant_id, look_id=look_id)
-    etag = state_tag(look.id, look.status.value, look.message, look.name, look.group_id)
-    body = LookResponse(data=look_data(look, images.url_for(look.id)))
+    etag = state_tag(
+        look.id, look.status.value, look.message, look.name, look.group_id, look.motion
+    )
+    body = LookResponse(data=look_data(look, images.url_for(look.id), media.links(look)))
     return conditional(body, etag, if_none_match)
 
 
