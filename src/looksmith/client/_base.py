@@ -44,6 +44,11 @@ class BaseClient:
         """The server's address, e.g. ``http://127.0.0.1:8000``."""
         return self._core.base_url
 
+    @property
+    def has_key(self) -> bool:
+        """Whether an API key was given or found in ``LOOKSMITH_API_KEY``."""
+        return self._core.api_key is not None
+
     def _perform(self, call: Call[T]) -> Flow[T]:
         return perform(call, self._retry)
 

@@ -1,0 +1,393 @@
+"""The client's commands: photos, status, uploads, groups and looks, over ``looksmith.client``.
+
+They talk to a server over HTTP only (``LOOKSMITH_BASE_URL``, ``LOOKSMITH_API_KEY``), so they
+work against any server of the API. Exit codes: 0 success, 1 the job failed, 2 usage, 3 server
+or network error (an error answer, an unreachable server, or a wait that ran out of time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from looksmith.cli import _render as render
+from looksmith.client import (
+    Age,
+    Client,
+    Ethnicity,
+    Gender,
+    Generation,
+    LooksmithError,
+    Orientation,
+    Pose,
+    Style,
+)
+
+T = TypeVar("T")
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_SERVER = 3
+
+Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts")]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(help="the server (default: $LOOKSMITH_BASE_URL or http://127.0.0.1:8000)"),
+]
+ApiKey = Annotated[str | None, typer.Option(help="the API key (default: $LOOKSMITH_API_KEY)")]
+Wait = Annotated[bool, typer.Option("--wait", help="wait until the job is over")]
+Timeout = Annotated[float, typer.Option(help="seconds to wait at most")]
+Out = Annotated[
+    Path | None,
+    typer.Option(help="save the images into this folder (implies --wait)", file_okay=False),
+]
+
+photo = typer.Typer(help="generate photos of a new person", no_args_is_help=True)
+group = typer.Typer(
+    help="groups: one person's identity, its looks and training", no_args_is_help=True
+)
+look = typer.Typer(help="looks of a trained group", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the client's commands to ``app``."""
+    app.add_typer(photo, name="photo")
+    app.command("status", help="a generation's status (photos or looks)")(status)
+    app.command("upload", help="upload a photo (JPEG, PNG or WebP); prints its image key")(upload)
+    app.add_typer(group, name="group")
+    app.add_typer(look, name="look")
+
+
+@contextmanager
+def _client(base_url: str | None, api_key: str | None) -> Iterator[Client]:
+    """A client, with errors turned into messages and exit codes."""
+    try:
+        with Client(base_url, api_key) as client:
+            if not client.has_key:
+                render.err.print("error: no API key: set LOOKSMITH_API_KEY or pass --api-key")
+                raise typer.Exit(EXIT_USAGE)
+            yield client
+    except LooksmithError as exc:
+        render.err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_SERVER) from None
+
+
+def _finish(failed: bool) -> None:
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _wait_generation(client: Client, generation_id: str, timeout: float, quiet: bool) -> Generation:
+    with render.waiting(f"generation {generation_id[:8]}", quiet=quiet) as report:
+        return client.wait(generation_id, timeout=timeout, on_progress=report)
+
+
+def _show_generation(client: Client, result: Generation, out: Path | None, as_json: bool) -> None:
+    files = client.download(result, out) if out is not None and result.succeeded else []
+    if as_json:
+        render.emit_json(
+            {**render.dump(result), **({"files": [str(f) for f in files]} if out else {})}
+        )
+    else:
+        render.generation(result, files)
+    _finish(result.failed)
+
+
+def _accepted(generation_id: str, as_json: bool) -> None:
+    if as_json:
+        render.emit_json({"generation_id": generation_id})
+    else:
+        render.out.print(f"generation {generation_id} accepted")
+        render.out.print(f"follow it with: looksmith status {generation_id} --wait")
+
+
+# -- photos ----------------------------------------------------------------------------------
+
+
+@photo.command("generate")
+def photo_generate(
+    name: Annotated[str, typer.Option(help="display name of the avatar")],
+    appearance: Annotated[str, typer.Option(help="free text, at most 1000 characters")],
+    age: Annotated[Age, typer.Option()] = Age.UNSPECIFIED,
+    gender: Annotated[Gender, typer.Option()] = Gender.UNSPECIFIED,
+    ethnicity: Annotated[Ethnicity, typer.Option()] = Ethnicity.UNSPECIFIED,
+    orientation: Annotated[Orientation, typer.Option()] = Orientation.SQUARE,
+    pose: Annotated[Pose, typer.Option()] = Pose.HALF_BODY,
+    style: Annotated[Style, typer.Option()] = Style.REALISTIC,
+    wait: Wait = False,
+    out: Out = None,
+    timeout: Timeout = 600.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Generate four photos of a new person from the eight attributes."""
+    with _client(base_url, api_key) as client:
+        accepted = client.generate_photos(
+            name=name, age=age, gender=gender, ethnicity=ethnicity, orientation=orientation,
+            pose=pose, style=style, appearance=appearance,
+        )  # fmt: skip
+        if not (wait or out):
+            _accepted(accepted.generation_id, as_json)
+            return
+        result = _wait_generation(client, accepted.generation_id, timeout, as_json)
+        _show_generation(client, result, out, as_json)
+
+
+def status(
+    generation_id: Annotated[str, typer.Argument(metavar="ID", help="a generation id")],
+    wait: Wait = False,
+    out: Out = None,
+    timeout: Timeout = 600.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """A generation's status; exits 1 if it failed."""
+    with _client(base_url, api_key) as client:
+        if wait or out:
+            result = _wait_generation(client, generation_id, timeout, as_json)
+        else:
+            result = client.generation(generation_id)
+        _show_generation(client, result, out, as_json)
+
+
+def upload(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="the photo")],
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Upload a photo; prints its image key, the start of a group."""
+    with _client(base_url, api_key) as client:
+        asset = client.upload(file)
+    if as_json:
+        render.emit_json(asset)
+    else:
+        render.fields(
+            "asset", [("id", asset.id), ("image key", asset.image_key), ("url", asset.url)]
+        )
+
+
+# -- groups ----------------------------------------------------------------------------------
+
+
+def _image_key(client: Client, image_key: str | None, photo_file: Path | None) -> str:
+    if (image_key is None) == (photo_file is None):
+        render.err.print("error: give exactly one of --image-key and --photo")
+        raise typer.Exit(EXIT_USAGE)
+    if photo_file is not None:
+        key = client.upload(photo_file).image_key
+        assert key is not None, "the server's upload answer has no image_key"
+        return key
+    assert image_key is not None
+    return image_key
+
+
+def _waited(what: str, quiet: bool, wait: Callable[[Callable[[object], None]], T]) -> T:
+    with render.waiting(what, quiet=quiet) as report:
+        return wait(report)
+
+
+@group.command("create")
+def group_create(
+    name: Annotated[str, typer.Argument(help="the group's name")],
+    image_key: Annotated[
+        str | None, typer.Option(help="an uploaded or generated image key")
+    ] = None,
+    photo_file: Annotated[
+        Path | None,
+        typer.Option("--photo", exists=True, dir_okay=False, help="upload this photo first"),
+    ] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="wait for the face check")] = False,
+    timeout: Timeout = 600.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Create a group from one photo; its first look's id is the group id."""
+    with _client(base_url, api_key) as client:
+        created = client.create_group(
+            name=name, image_key=_image_key(client, image_key, photo_file)
+        )
+        if wait:
+            created = _waited(
+                f"face check {created.id[:8]}",
+                as_json,
+                lambda report: client.wait_look(created.id, timeout=timeout, on_progress=report),
+            )
+    render.emit_json(created) if as_json else render.look(created)
+    _finish(created.failed)
+
+
+@group.command("add")
+def group_add(
+    group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
+    image_key: Annotated[list[str], typer.Option(help="an image key; repeat for up to four")],
+    name: Annotated[str, typer.Option(help="the new looks' name")] = "look",
+    wait: Annotated[bool, typer.Option("--wait", help="wait for the face checks")] = False,
+    timeout: Timeout = 600.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Add one to four images to a group as looks."""
+    with _client(base_url, api_key) as client:
+        looks = client.add_looks(group_id=group_id, image_keys=image_key, name=name)
+        if wait:
+            looks = [
+                _waited(
+                    f"face check {item.id[:8]}",
+                    as_json,
+                    lambda report, item=item: client.wait_look(  # type: ignore[misc]
+                        item.id, timeout=timeout, on_progress=report
+                    ),
+                )
+                for item in looks
+            ]
+    if as_json:
+        render.emit_json(looks)
+    else:
+        rows = [(x.id, render.badge(x.status), x.moderation_msg) for x in looks]
+        render.listing("looks", ["id", "status", "message"], rows)
+    _finish(any(item.failed for item in looks))
+
+
+@group.command("train")
+def group_train(
+    group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
+    wait: Annotated[bool, typer.Option("--wait", help="wait until trained")] = False,
+    timeout: Timeout = 1800.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Train a group, so it can generate looks; exits 1 if training failed."""
+    with _client(base_url, api_key) as client:
+        client.train(group_id)
+        if wait:
+            result = _waited(
+                f"training {group_id[:8]}",
+                as_json,
+                lambda report: client.wait_training(group_id, timeout=timeout, on_progress=report),
+            )
+        else:
+            result = client.training(group_id)
+    render.emit_json(result) if as_json else render.training(group_id, result)
+    _finish(result.failed)
+
+
+@group.command("list")
+def group_list(
+    page: Annotated[int, typer.Option(min=1)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 50,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """The groups, newest first."""
+    with _client(base_url, api_key) as client:
+        result = client.groups(page=page, limit=limit)
+    if as_json:
+        render.emit_json(result)
+        return
+    rows = [(g.id, g.name, g.num_looks, render.badge(g.train_status or "untrained"))
+            for g in result.groups]  # fmt: skip
+    render.listing(f"groups ({result.total_count})", ["id", "name", "looks", "training"], rows)
+
+
+@group.command("looks")
+def group_looks(
+    group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
+    page: Annotated[int, typer.Option(min=1)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 50,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """A group's looks, oldest first."""
+    with _client(base_url, api_key) as client:
+        result = client.looks(group_id, page=page, limit=limit)
+    if as_json:
+        render.emit_json(result)
+        return
+    rows = [(x.id, x.name, x.business_type, render.badge(x.status)) for x in result.looks]
+    render.listing(f"looks ({result.total_count})", ["id", "name", "kind", "status"], rows)
+
+
+@group.command("delete")
+def group_delete(
+    group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Delete a group with its looks and generated images."""
+    with _client(base_url, api_key) as client:
+        client.delete_group(group_id)
+    if as_json:
+        render.emit_json({"deleted": group_id})
+    else:
+        render.out.print(f"deleted group {group_id}")
+
+
+# -- looks -----------------------------------------------------------------------------------
+
+
+@look.command("generate")
+def look_generate(
+    group_id: Annotated[str, typer.Argument(metavar="GROUP_ID", help="a trained group")],
+    prompt: Annotated[str, typer.Option(help="what the new looks show")],
+    orientation: Annotated[Orientation, typer.Option()] = Orientation.SQUARE,
+    pose: Annotated[Pose, typer.Option()] = Pose.HALF_BODY,
+    style: Annotated[Style, typer.Option()] = Style.REALISTIC,
+    wait: Wait = False,
+    out: Out = None,
+    timeout: Timeout = 600.0,
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Generate four new looks of a trained group's person."""
+    with _client(base_url, api_key) as client:
+        accepted = client.generate_looks(
+            group_id=group_id, prompt=prompt, orientation=orientation, pose=pose, style=style
+        )
+        if not (wait or out):
+            _accepted(accepted.generation_id, as_json)
+            return
+        result = _wait_generation(client, accepted.generation_id, timeout, as_json)
+        _show_generation(client, result, out, as_json)
+
+
+@look.command("show")
+def look_show(
+    look_id: Annotated[str, typer.Argument(metavar="LOOK_ID")],
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """One look's details."""
+    with _client(base_url, api_key) as client:
+        result = client.look(look_id)
+    render.emit_json(result) if as_json else render.look(result)
+
+
+@look.command("delete")
+def look_delete(
+    look_id: Annotated[str, typer.Argument(metavar="LOOK_ID")],
+    as_json: Json = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Delete one look."""
+    with _client(base_url, api_key) as client:
+        client.delete_look(look_id)
+    if as_json:
+        render.emit_json({"deleted": look_id})
+    else:
+        render.out.print(f"deleted look {look_id}")

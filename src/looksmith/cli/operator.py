@@ -1,0 +1,283 @@
+"""The operator's commands: serve, worker, migrate, keys, limits, contact-sheet.
+
+They run on the server's machine, against its settings and database. Their output is read by
+scripts (``keys create`` prints the key alone on the last line), so it stays exactly as it is.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from looksmith.config import Settings
+    from looksmith.services.keys import KeyService
+    from looksmith.services.limits import LimitService, LimitsView
+
+DEFAULT_KEY_FILE = "default-api-key"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the operator's commands to ``app``."""
+    app.command(help="migrate, then serve the API")(serve)
+    app.command(help="run a Celery worker (LOOKSMITH_QUEUE__KIND=celery)")(worker)
+    app.command(help="bring the database schema up to date")(migrate)
+    keys = typer.Typer(help="manage API keys", no_args_is_help=True)
+    keys.command("create", help="create a tenant with one key; prints the key last")(keys_create)
+    keys.command("list", help="list keys by prefix")(keys_list)
+    keys.command("revoke", help="revoke the keys starting with KEY_PREFIX")(keys_revoke)
+    keys.command(
+        "default", help="print the local default key, creating it if needed (for make run)"
+    )(keys_default)
+    app.add_typer(keys, name="keys")
+    limits = typer.Typer(help="per-tenant rate limits and quotas", no_args_is_help=True)
+    limits.command("show", help="a tenant's limits and usage")(limits_show)
+    limits.command("set", help="override a tenant's limits")(limits_set)
+    app.add_typer(limits, name="limits")
+    app.command("contact-sheet", help="render the styles x poses contact sheet")(contact_sheet)
+
+
+def _settings() -> Settings:
+    from looksmith.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"configuration error: {error['msg']}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    access_log: Annotated[bool, typer.Option(help="log every request")] = False,
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="API processes (needs LOOKSMITH_QUEUE__KIND=celery and a public base URL)"
+        ),
+    ] = 1,
+) -> None:
+    """Migrate, then serve the API."""
+    import uvicorn
+
+    from looksmith.api.app import create_app
+    from looksmith.config import QueueKind
+    from looksmith.container import build_container
+    from looksmith.db.migrate import upgrade
+    from looksmith.logs import configure_logging
+
+    settings = _settings()
+    configure_logging()
+    upgrade(settings.sqlalchemy_url)
+    options: dict[str, Any] = {
+        "log_config": None,  # our JSON logging, set up above
+        "host": host,
+        "port": port,
+        "access_log": access_log,
+        "log_level": "info",
+        "timeout_graceful_shutdown": 10,
+    }
+    if processes > 1:
+        if settings.queue.kind is not QueueKind.CELERY or not settings.public_base_url:
+            print(
+                "error: --processes needs LOOKSMITH_QUEUE__KIND=celery (in-process workers would "
+                "compete for jobs) and LOOKSMITH_PUBLIC_BASE_URL",
+                file=sys.stderr,
+            )
+            raise typer.Exit(2)
+        target = "looksmith.api.asgi:create_from_env"
+        uvicorn.run(target, factory=True, workers=processes, **options)
+        return
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    container = build_container(settings, default_base_url=f"http://{shown_host}:{port}")
+    uvicorn.run(create_app(settings, container=container), **options)
+
+
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="jobs at once (default: workers)")] = None,
+) -> None:
+    """Run a Celery worker."""
+    from looksmith.config import QueueKind
+    from looksmith.container import build_container
+    from looksmith.db.migrate import upgrade
+    from looksmith.db.workers import SqlWorkerRegistry
+    from looksmith.queue.celery_worker import CeleryJobWorker
+
+    settings = _settings()
+    if settings.queue.kind is not QueueKind.CELERY:
+        print(
+            "error: set LOOKSMITH_QUEUE__KIND=celery and LOOKSMITH_QUEUE__BROKER_URL",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
+    upgrade(settings.sqlalchemy_url)
+    container = build_container(settings)
+    assert container.celery is not None
+    job_worker = CeleryJobWorker(
+        app=container.celery,
+        jobs=container.jobs,
+        runner=container.runner,
+        registry=SqlWorkerRegistry(container.database),
+        clock=container.clock,
+        lease_seconds=settings.job_lease_seconds,
+        sweep_seconds=settings.queue.sweep_seconds,
+        redeliver_seconds=settings.queue.redispatch_seconds,
+    )
+    # Each worker process also sends webhooks; leases keep two workers off the same delivery.
+    container.deliverer.start()
+    try:
+        job_worker.main(concurrency=concurrency or settings.workers)
+    finally:
+        container.deliverer.stop()
+
+
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from looksmith.db.migrate import upgrade
+
+    upgrade(_settings().sqlalchemy_url)
+    print("database is up to date")
+
+
+def _key_service(settings: Settings) -> KeyService:
+    from looksmith.clock import SystemClock
+    from looksmith.db.engine import build_engine
+    from looksmith.db.migrate import upgrade
+    from looksmith.db.repositories import SqlTenantRepository
+    from looksmith.services.keys import KeyService
+
+    upgrade(settings.sqlalchemy_url)
+    return KeyService(
+        tenants=SqlTenantRepository(build_engine(settings.sqlalchemy_url)), clock=SystemClock()
+    )
+
+
+def keys_create(name: Annotated[str, typer.Option(help="the tenant's name")]) -> None:
+    """Create a tenant with one key; prints the key last."""
+    created = _key_service(_settings()).create_tenant(name=name)
+    print(f"created tenant {created.tenant.name!r} ({created.tenant.id})")
+    print("store this key now; it is not shown again:")
+    print(created.key)
+
+
+def keys_list() -> None:
+    """List keys by prefix."""
+    rows = _key_service(_settings()).list_keys()
+    print(f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} REVOKED")
+    for record, tenant in rows:
+        revoked = _when(record.revoked_at) if record.revoked_at else "-"
+        print(
+            f"{record.prefix:<12} {tenant.name[:24]:<24} {_when(record.created_at):<20} {revoked}"
+        )
+
+
+def keys_revoke(prefix: Annotated[str, typer.Argument(metavar="KEY_PREFIX")]) -> None:
+    """Revoke the keys starting with KEY_PREFIX."""
+    count = _key_service(_settings()).revoke(prefix=prefix)
+    print(f"revoked {count} key(s)")
+    if not count:
+        raise typer.Exit(1)
+
+
+def keys_default() -> None:
+    """Print the local default key, creating it if needed (for make run)."""
+    from looksmith.errors import LooksmithError
+
+    # Keys are stored hashed, so the local convenience key is also kept in plain text, in the
+    # data folder, readable by its owner only.
+    settings = _settings()
+    service = _key_service(settings)
+    path = settings.data_dir / DEFAULT_KEY_FILE
+    key = path.read_text().strip() if path.exists() else ""
+    try:
+        service.authenticate(key=key)
+    except LooksmithError:
+        key = service.create_tenant(name="default").key
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+    print(key)
+
+
+def _limit_service(settings: Settings) -> LimitService:
+    from looksmith.clock import SystemClock
+    from looksmith.container import build_limit_service
+    from looksmith.db.engine import build_engine
+    from looksmith.db.migrate import upgrade
+
+    upgrade(settings.sqlalchemy_url)
+    return build_limit_service(settings, build_engine(settings.sqlalchemy_url), SystemClock())
+
+
+Tenant = Annotated[str, typer.Option(metavar="NAME_OR_ID", help="the tenant's name or id")]
+
+
+def limits_show(tenant: Tenant) -> None:
+    """A tenant's limits and usage."""
+    _print_limits(_limit_service(_settings()).view(tenant=tenant))
+
+
+def limits_set(
+    tenant: Tenant,
+    rps: Annotated[float | None, typer.Option(help="write requests per second")] = None,
+    burst: Annotated[int | None, typer.Option(help="write requests in a burst")] = None,
+    max_running: Annotated[int | None, typer.Option(help="jobs running at once")] = None,
+    max_queued: Annotated[int | None, typer.Option(help="queued plus running jobs")] = None,
+    max_images: Annotated[int | None, typer.Option(help="stored images")] = None,
+    reset: Annotated[bool, typer.Option(help="drop earlier overrides first")] = False,
+) -> None:
+    """Override a tenant's limits."""
+    from looksmith.services.limits import TenantLimits
+
+    changes = TenantLimits(
+        requests_per_second=rps,
+        burst=burst,
+        max_running_jobs=max_running,
+        max_queued_jobs=max_queued,
+        max_images=max_images,
+    )
+    view = _limit_service(_settings()).set_limits(tenant=tenant, changes=changes, reset=reset)
+    _print_limits(view)
+
+
+def _print_limits(view: LimitsView) -> None:
+    def shown(value: int | None) -> str:
+        return "unlimited" if value is None else str(value)
+
+    print(f"tenant {view.tenant.name!r} ({view.tenant.id})")
+    for klass, rate in view.effective.rates.items():
+        print(f"  {klass.value:<7} {rate.per_second:g}/s, burst {rate.burst}")
+    limits, usage = view.effective, view.usage
+    print(f"  running jobs  {usage.running_jobs} of {shown(limits.max_running_jobs)}")
+    queued = usage.queued_jobs + usage.running_jobs
+    print(f"  queued jobs   {queued} of {shown(limits.max_queued_jobs)} (queued + running)")
+    images = usage.images + usage.pending_images
+    print(f"  images        {images} of {shown(limits.max_images)} (stored + being generated)")
+    overrides = {name: value for name, value in asdict(view.overrides).items() if value is not None}
+    print(f"  overrides     {overrides or 'none'}")
+
+
+def contact_sheet(
+    out: Annotated[Path, typer.Option(help="where to write the PNG")] = Path(
+        "docs/contact-sheet.png"
+    ),
+) -> None:
+    """Render the styles x poses contact sheet."""
+    from looksmith.engines.procedural import ProceduralEngine
+    from looksmith.engines.procedural.contact_sheet import contact_sheet as render
+
+    _settings()  # as before: a broken configuration is reported, even here
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(render(ProceduralEngine()))
+    print(f"wrote {out}")
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
