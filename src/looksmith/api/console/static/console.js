@@ -334,6 +334,7 @@ function onEvent(frame) {
   record.status = data.status;
   record.progress = data.progress ?? record.progress;
   record.msg = data.msg;
+  if (loads.busy.has(record.id)) loads.again.add(record.id); // that read may predate this event
   if (data.status === "success" && !record.urls.length) loadGeneration(record);
   else renderGeneration(record);
   if (data.status !== "in_progress" && record.kind === "look") lookGenerationFinished(record);
@@ -361,7 +362,36 @@ function addGeneration(fields) {
   return record;
 }
 
-async function loadGeneration(record) {
+// Status reads: at most four at a time (a replay can name a hundred generations), one per
+// generation in flight; an event that arrives meanwhile makes that generation read again.
+const loads = { running: 0, queue: [], busy: new Set(), again: new Set() };
+
+function loadGeneration(record) {
+  if (loads.busy.has(record.id)) {
+    loads.again.add(record.id);
+    return;
+  }
+  loads.busy.add(record.id);
+  loads.queue.push(record);
+  pumpLoads();
+}
+
+function pumpLoads() {
+  while (loads.running < 4 && loads.queue.length) {
+    const record = loads.queue.shift();
+    loads.running += 1;
+    readGeneration(record).finally(() => {
+      loads.running -= 1;
+      loads.busy.delete(record.id);
+      if (loads.again.delete(record.id) && state.generations.get(record.id) === record) {
+        loadGeneration(record);
+      }
+      pumpLoads();
+    });
+  }
+}
+
+async function readGeneration(record) {
   try {
     const payload = await api(`/v2/photo_avatar/generation/${encodeURIComponent(record.id)}?include=progress`);
     const data = payload.data;
@@ -380,8 +410,12 @@ async function loadGeneration(record) {
       return;
     }
     if (error.status === 401) return;
+    // Busy (429) or unreachable: read again in a moment; the card keeps what it showed.
+    setTimeout(() => {
+      if (state.generations.get(record.id) === record) loadGeneration(record);
+    }, 3000);
   }
-  renderGeneration(record);
+  if (state.generations.get(record.id) === record) renderGeneration(record); // not signed out since
 }
 
 function statusBadge(record) {
