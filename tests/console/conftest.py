@@ -9,6 +9,7 @@ screenshots there.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,17 @@ class Tab:
 
     page: Page
     errors: list[str] = field(default_factory=list)
+
+    def wait_until(self, expression: str, timeout_s: float = 30.0) -> None:
+        """Poll a JavaScript expression until it is true.
+
+        ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page, which
+        the console's policy rightly forbids; ``page.evaluate`` runs over the DevTools protocol.
+        """
+        deadline = time.monotonic() + timeout_s
+        while not self.page.evaluate(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+            self.page.wait_for_timeout(100)
 
     def record(self, message: ConsoleMessage) -> None:
         if message.type == "error":

@@ -12,7 +12,14 @@ from PIL import Image
 from looksmith.domain.specs import Age, Ethnicity, Gender, Orientation, Pose, Style
 from tests.console.conftest import PHONE, Tab
 from tests.support.deployment import Deployment
-from tests.support.photos import astronaut_jpeg
+from tests.support.photos import astronaut_jpeg, encode
+
+
+def astronaut_png() -> bytes:
+    from skimage import data
+
+    return encode(Image.fromarray(data.astronaut()), "PNG")
+
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (looksmith[test])"
@@ -99,7 +106,7 @@ def test_generated_photos_appear_live_and_open_large(
     thumbs = tab.page.locator(".gen-card[data-status=success] .thumb img")
     thumbs.nth(3).wait_for(state="visible", timeout=LONG)
     assert thumbs.count() == 4
-    tab.page.wait_for_function(
+    tab.wait_until(
         "[...document.querySelectorAll('.gen-card .thumb img')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
@@ -122,7 +129,7 @@ def test_generated_photos_appear_live_and_open_large(
     viewer = tab.page.locator("#viewer")
     viewer.wait_for(state="visible")
     assert tab.page.locator("#viewer-image").get_attribute("src") == src
-    tab.page.wait_for_function("document.querySelector('#viewer-image').naturalWidth > 0")
+    tab.wait_until("document.querySelector('#viewer-image').naturalWidth > 0")
     shoot(tab, screenshots, "image-large")
     with tab.page.expect_download() as download:
         tab.page.get_by_role("link", name="Download").click()
@@ -180,6 +187,11 @@ def test_upload_train_and_generate_looks(
     assert tab.page.locator("#group-title").inner_text() == "Eileen"
     train = tab.page.locator("#train-button")
     tab.page.wait_for_selector("#train-button:enabled", timeout=LONG)  # the face check passed
+    tab.page.set_input_files(
+        "#add-photo-input",
+        files=[{"name": "again.png", "mimeType": "image/png", "buffer": astronaut_png()}],
+    )
+    expect(tab.page.locator(".look-card[data-status=completed]")).to_have_count(2, timeout=LONG)
     train.click()
     tab.page.wait_for_selector("#train-badge[data-tone=ok]", timeout=LONG)
     assert tab.page.locator("#train-badge").inner_text() == "Trained"
@@ -188,9 +200,9 @@ def test_upload_train_and_generate_looks(
     tab.page.select_option("#looks-form select[name=style]", "Cinematic")
     tab.page.get_by_role("button", name="Generate 4 looks").click()
     looks = tab.page.locator(".look-card[data-status=completed]")
-    looks.nth(4).wait_for(state="visible", timeout=LONG)
-    assert looks.count() == 5  # the upload and four generated looks
-    tab.page.wait_for_function(
+    looks.nth(5).wait_for(state="visible", timeout=LONG)
+    assert looks.count() == 6  # two uploads and four generated looks
+    tab.wait_until(
         "[...document.querySelectorAll('.look-card img')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
@@ -198,7 +210,7 @@ def test_upload_train_and_generate_looks(
 
     tab.page.get_by_role("button", name="All groups").click()
     card = tab.page.locator(".group-card", has_text="Eileen")
-    expect(card).to_contain_text("5 looks")  # the list is read again on the way back
+    expect(card).to_contain_text("6 looks")  # the list is read again on the way back
     expect(card.locator(".badge")).to_have_text("Trained")
     assert tab.errors == []
 

@@ -597,6 +597,32 @@ async function chooseFile() {
   }
 }
 
+async function addPhoto() {
+  const group = state.group;
+  const input = $("add-photo-input");
+  const file = input.files[0];
+  input.value = "";
+  if (!file || !group) return;
+  showAlert($("group-error"), "");
+  if (!UPLOAD_TYPES.includes(file.type)) return showAlert($("group-error"), "Choose a JPEG, PNG or WebP image.");
+  if (file.size > UPLOAD_MAX) return showAlert($("group-error"), "That file is larger than 10 MB.");
+  $("add-photo").classList.add("busy");
+  $("add-photo-text").textContent = "Uploading…";
+  try {
+    const asset = await api("/v1/asset", { method: "POST", body: file, type: file.type });
+    await api("/v2/photo_avatar/avatar_group/add", {
+      method: "POST", json: { group_id: group.id, image_keys: [asset.data.image_key], name: group.name },
+    });
+    toast("Photo added; checking it for a face");
+    await refreshGroup();
+  } catch (error) {
+    showAlert($("group-error"), error.message);
+  } finally {
+    $("add-photo").classList.remove("busy");
+    $("add-photo-text").textContent = "Add photo";
+  }
+}
+
 async function createGroup(event) {
   event.preventDefault();
   const name = $("group-name").value.trim();
@@ -853,6 +879,7 @@ function init() {
   $("upload-form").addEventListener("submit", createGroup);
   $("group-back").addEventListener("click", closeGroup);
   $("train-button").addEventListener("click", train);
+  $("add-photo-input").addEventListener("change", addPhoto);
   $("looks-form").addEventListener("submit", generateLooks);
   $("viewer-close").addEventListener("click", () => $("viewer").close());
   $("viewer-prev").addEventListener("click", () => showImage(viewer.index - 1));
