@@ -37,12 +37,12 @@ class MotionStyle:
 
 STYLES: dict[MotionType, MotionStyle] = {
     MotionType.CONSISTENT: MotionStyle(0.035, 0.04, 0.02, 1.0, 1, 1, 0.0, 0.0),
-    MotionType.CONSISTENT_GEN_3: MotionStyle(0.03, 0.035, 0.015, 0.8, 1, 1, 0.01, 0.0),
+    MotionType.CONSISTENT_GEN_3: MotionStyle(0.03, 0.035, 0.015, 0.8, 1, 1, 0.006, 0.0),
     MotionType.EXPRESSIVE: MotionStyle(0.05, 0.08, 0.05, 2.5, 2, 2, 0.0, 0.0),
-    MotionType.HAILUO_2: MotionStyle(0.04, 0.05, 0.03, 1.5, 1, 1, 0.025, 0.0),
-    MotionType.VEO2: MotionStyle(0.04, 0.05, 0.025, 1.2, 1, 1, 0.015, 0.008),
-    MotionType.SEEDANCE_LITE: MotionStyle(0.03, 0.06, 0.02, 1.8, 2, 1, 0.0, 0.012),
-    MotionType.KLING: MotionStyle(0.045, 0.06, 0.04, 2.0, 2, 2, 0.02, 0.0),
+    MotionType.HAILUO_2: MotionStyle(0.04, 0.05, 0.03, 1.5, 1, 1, 0.012, 0.0),
+    MotionType.VEO2: MotionStyle(0.04, 0.05, 0.025, 1.2, 1, 1, 0.008, 0.003),
+    MotionType.SEEDANCE_LITE: MotionStyle(0.03, 0.06, 0.02, 1.8, 2, 1, 0.0, 0.004),
+    MotionType.KLING: MotionStyle(0.045, 0.06, 0.04, 2.0, 2, 2, 0.01, 0.0),
 }
 
 _CALM = ("calm", "subtle", "still", "gentle", "slow", "relaxed")
