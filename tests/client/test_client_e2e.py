@@ -188,3 +188,21 @@ def test_a_failed_job_is_returned_not_raised(server: Deployment):
         faceless = client.wait_look(first.id, timeout=60)
     assert faceless.failed
     assert faceless.moderation_msg == "No face detected, please try another photo."
+
+
+def test_motion_sound_effect_and_upscale(server: Deployment):
+    with Client(server.url, server.create_key("motion")) as client:
+        asset = client.upload(astronaut_jpeg())
+        assert asset.image_key
+        first = client.wait_look(
+            client.create_group(name="Eileen", image_key=asset.image_key).id, timeout=60
+        )
+        assert first.succeeded
+        moving = client.wait_look(client.add_motion(first.id, prompt="waves").id, timeout=120)
+        assert moving.succeeded, moving.moderation_msg
+        assert moving.is_motion
+        assert moving.motion_preview_url
+        assert client.add_sound_effect(moving.id).sound_effect_id
+        upscaled = client.wait_look(client.upscale(moving.id).id, timeout=120)
+        assert upscaled.succeeded, upscaled.moderation_msg
+        assert upscaled.upscaled

@@ -98,6 +98,7 @@ def test_public_api_is_pinned():
         "Look",
         "LookList",
         "LooksmithError",
+        "NewLook",
         "NotFound",
         "Orientation",
         "Pose",
@@ -105,6 +106,7 @@ def test_public_api_is_pinned():
         "ResponseError",
         "RetryPolicy",
         "ServerError",
+        "SoundEffectStarted",
         "Style",
         "Timeout",
         "Training",
@@ -536,3 +538,28 @@ def test_async_client_shares_the_behaviour():
 
     asyncio.run(scenario())
     assert fake.sleeps == [2.0]
+
+
+def test_motion_sound_and_upscale_requests():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("add_sound_effect"):
+            return ok({"sound_effect_id": "s1"})
+        return ok({"id": "new1"})
+
+    with make(handler) as client:
+        assert client.add_motion("l1", prompt="waves", motion_type="expressive").id == "new1"
+        assert client.add_sound_effect("new1").sound_effect_id == "s1"
+        assert client.upscale("new1").id == "new1"
+    assert [r.url.path.rsplit("/", 1)[1] for r in seen] == [
+        "add_motion",
+        "add_sound_effect",
+        "upscale",
+    ]
+    assert [json.loads(r.content) for r in seen] == [
+        {"id": "l1", "prompt": "waves", "motion_type": "expressive"},
+        {"id": "new1"},
+        {"id": "new1"},
+    ]

@@ -28,6 +28,8 @@ from looksmith.client._models import (
     GroupList,
     Look,
     LookList,
+    NewLook,
+    SoundEffectStarted,
     Training,
     TrainingStarted,
 )
@@ -240,3 +242,20 @@ class AsyncClient(BaseClient):
     async def delete_group(self, group_id: str) -> None:
         """Delete a group with its looks and generated images."""
         await self._drive(self._perform(self._core.delete_group(group_id)))
+
+    # -- motion, sound, upscale ------------------------------------------------------------
+
+    async def add_motion(
+        self, look_id: str, *, prompt: str | None = None, motion_type: str | None = None
+    ) -> NewLook:
+        """Start a motion version of a look; ``wait_look`` on the new id."""
+        call = self._core.add_motion(look_id, prompt, motion_type)
+        return await self._drive(self._perform(call))
+
+    async def add_sound_effect(self, look_id: str) -> SoundEffectStarted:
+        """Add a background sound effect to a motion look; ``look`` shows its status."""
+        return await self._drive(self._perform(self._core.add_sound_effect(look_id)))
+
+    async def upscale(self, look_id: str) -> NewLook:
+        """Start an upscaled copy of a motion look; ``wait_look`` on the new id."""
+        return await self._drive(self._perform(self._core.upscale(look_id)))

@@ -38,6 +38,8 @@ from looksmith.client._models import (
     GroupList,
     Look,
     LookList,
+    NewLook,
+    SoundEffectStarted,
     Training,
     TrainingStarted,
 )
@@ -373,6 +375,30 @@ class Core:
         """``DELETE /v2/photo_avatar_group/{id}``."""
         request = self.request("DELETE", f"/v2/photo_avatar_group/{_segment(group_id)}")
         return Call(request, parse_nothing)
+
+    def add_motion(
+        self, look_id: str, prompt: str | None, motion_type: str | None
+    ) -> Call[NewLook]:
+        """``POST /v2/photo_avatar/add_motion``."""
+        body = {"id": look_id}
+        if prompt is not None:
+            body["prompt"] = prompt
+        if motion_type is not None:
+            body["motion_type"] = motion_type
+        request = self.request("POST", "/v2/photo_avatar/add_motion", json_body=body)
+        return Call(request, lambda r: parse_data(r, NewLook))
+
+    def add_sound_effect(self, look_id: str) -> Call[SoundEffectStarted]:
+        """``POST /v2/photo_avatar/add_sound_effect``."""
+        request = self.request(
+            "POST", "/v2/photo_avatar/add_sound_effect", json_body={"id": look_id}
+        )
+        return Call(request, lambda r: parse_data(r, SoundEffectStarted))
+
+    def upscale(self, look_id: str) -> Call[NewLook]:
+        """``POST /v2/photo_avatar/upscale``."""
+        request = self.request("POST", "/v2/photo_avatar/upscale", json_body={"id": look_id})
+        return Call(request, lambda r: parse_data(r, NewLook))
 
     def image(self, url: str, name: str) -> Call[Image]:
         """A signed image link; no key is sent, the link carries its own signature."""

@@ -161,6 +161,18 @@ class Look(_Status):
     moderation_msg: str | None = None
 
 
+class NewLook(_Model):
+    """A look being made from another (motion, upscale); poll it with ``wait_look``."""
+
+    id: str
+
+
+class SoundEffectStarted(_Model):
+    """A sound effect being added to a motion look."""
+
+    sound_effect_id: str
+
+
 class TrainingStarted(_Model):
     """A started training; some servers send no ``flow_id``."""
 

@@ -27,6 +27,8 @@ from looksmith.client._models import (
     GroupList,
     Look,
     LookList,
+    NewLook,
+    SoundEffectStarted,
     Training,
     TrainingStarted,
 )
@@ -237,3 +239,20 @@ class Client(BaseClient):
     def delete_group(self, group_id: str) -> None:
         """Delete a group with its looks and generated images."""
         self._drive(self._perform(self._core.delete_group(group_id)))
+
+    # -- motion, sound, upscale ------------------------------------------------------------
+
+    def add_motion(
+        self, look_id: str, *, prompt: str | None = None, motion_type: str | None = None
+    ) -> NewLook:
+        """Start a motion version of a look; ``wait_look`` on the new id."""
+        call = self._core.add_motion(look_id, prompt, motion_type)
+        return self._drive(self._perform(call))
+
+    def add_sound_effect(self, look_id: str) -> SoundEffectStarted:
+        """Add a background sound effect to a motion look; ``look`` shows its status."""
+        return self._drive(self._perform(self._core.add_sound_effect(look_id)))
+
+    def upscale(self, look_id: str) -> NewLook:
+        """Start an upscaled copy of a motion look; ``wait_look`` on the new id."""
+        return self._drive(self._perform(self._core.upscale(look_id)))
