@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +108,69 @@ class RateLimitSettings(BaseModel):
     )
 
 
+class DiffusersSettings(BaseModel):
+    """``LOOKSMITH_DIFFUSERS__*``: the ``diffusers`` engine (needs ``looksmith[diffusers]``)."""
+
+    model_config = {"frozen": True}
+
+    model: str | None = Field(
+        default=None,
+        description=(
+            "Base model: a local folder saved by diffusers, or a Hugging Face hub id the worker "
+            "can download (SD 1.5, SD 2.1, SDXL, SD/SDXL-Turbo); required for this engine."
+        ),
+    )
+    devices: str = Field(
+        default="cuda",
+        description="Comma-separated torch devices, one engine host process each: 'cuda:0,cuda:1'.",
+    )
+    dtype: Literal["float16", "bfloat16", "float32"] = Field(
+        default="float16", description="Weights' precision; 'float32' on CPU."
+    )
+    steps: int = Field(default=30, ge=1, le=200, description="Denoising steps (Turbo: 1 to 4).")
+    guidance: float = Field(
+        default=7.0, ge=0, le=30, description="Classifier-free guidance scale (Turbo: 0)."
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="A diffusers scheduler class, e.g. 'DPMSolverMultistepScheduler'; default: "
+        "the model's own.",
+    )
+    resolution: int | None = Field(
+        default=None,
+        ge=64,
+        le=2048,
+        description="Native side length to render at (the area kept, the aspect ratio of the "
+        "picture); default: the model's own (512 for SD 1.5, 1024 for SDXL).",
+    )
+    batch_size: int = Field(
+        default=4, ge=1, le=64, description="Largest number of pictures denoised at once."
+    )
+    identity_token: str = Field(
+        default="ohwx", min_length=1, description="Rare token that names a trained person."
+    )
+    lora_rank: int = Field(default=16, ge=1, le=256, description="Rank of a group's LoRA.")
+    lora_steps: int = Field(default=500, ge=1, le=20000, description="Training steps per group.")
+    lora_learning_rate: float = Field(default=1e-4, gt=0, le=1, description="LoRA learning rate.")
+    cpu_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Threads torch uses on the CPU per host; default: torch's own (all cores).",
+    )
+    host_restarts: int = Field(
+        default=2, ge=0, le=10, description="Times a job is resent to a fresh host if one dies."
+    )
+    start_timeout_seconds: float = Field(
+        default=900.0, gt=0, description="Longest wait for a host to load its model."
+    )
+
+    @property
+    def device_list(self) -> list[str]:
+        """The devices, one engine host each."""
+        return [device.strip() for device in self.devices.split(",") if device.strip()]
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; defaults give the embedded, single-process service."""
 
@@ -118,6 +181,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    diffusers: DiffusersSettings = Field(default_factory=DiffusersSettings)
 
     data_dir: Path = Field(
         default=Path("var"),
@@ -168,7 +232,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload, in bytes."
     )
-    engine: str = Field(default="procedural", description="Image engine name: 'procedural'.")
+    engine: str = Field(
+        default="procedural",
+        description="Image engine: 'procedural' (built in) or 'diffusers' (looksmith[diffusers]).",
+    )
     webhook_allow_private: bool = Field(
         default=False,
         description=(
@@ -182,6 +249,8 @@ class Settings(BaseSettings):
         """Refuse configurations that cannot work, before anything starts."""
         if self.storage.kind is StorageKind.S3 and not self.storage.bucket:
             raise ValueError("LOOKSMITH_STORAGE__BUCKET is required when storage kind is s3")
+        if self.engine == "diffusers" and not self.diffusers.model:
+            raise ValueError("LOOKSMITH_DIFFUSERS__MODEL is required when the engine is diffusers")
         if self.queue.kind is QueueKind.CELERY and not self.queue.broker_url:
             raise ValueError("LOOKSMITH_QUEUE__BROKER_URL is required when queue kind is celery")
         return self

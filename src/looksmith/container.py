@@ -174,7 +174,7 @@ def build_container(
         images=images,
         queue=queue,
         events=_status_events(settings),
-        engine=image_engine or build_image_engine(settings.engine),
+        engine=image_engine or build_image_engine(settings),
         outbox=outbox,
     )
     generations, groups, training = _photo_services(adapters)

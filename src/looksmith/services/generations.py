@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -147,12 +146,13 @@ class GenerationService:
         callback_id: str | None = None,
     ) -> Generation:
         now = self._clock.now()
+        generation_id = new_id()
         generation = Generation(
-            id=new_id(),
+            id=generation_id,
             tenant_id=tenant_id,
             name=name,
             spec=spec,
-            seed=secrets.randbelow(2**31),
+            seed=generation_seed(generation_id),
             status=GenerationStatus.QUEUED,
             message=None,
             image_ids=(),
@@ -238,9 +238,7 @@ class GenerationService:
             self._outbox.record(change)  # only inserts rows; sending happens elsewhere
         self._events.publish(change)
 
-    def _renderer(
-        self, generation: Generation
-    ) -> Callable[[int], Sequence[RenderedImage]] | None:
+    def _renderer(self, generation: Generation) -> Callable[[int], Sequence[RenderedImage]] | None:
         """Renders the first ``n`` pictures of the generation; None if its identity is gone."""
         seed = generation.seed
         if generation.kind is GenerationKind.PHOTO:
@@ -289,6 +287,11 @@ class GenerationService:
             created_at=image.created_at,
             updated_at=image.created_at,
         )
+
+
+def generation_seed(generation_id: str) -> int:
+    """The seed of a generation, derived from its (random) id and stored with it."""
+    return int(hashlib.sha256(generation_id.encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
 
 
 def tenant_generation(

@@ -56,6 +56,7 @@ def build_diffusers_engine(settings: DiffusersSettings) -> DiffusersEngine:
                 lora_rank=settings.lora_rank,
                 lora_steps=settings.lora_steps,
                 lora_learning_rate=settings.lora_learning_rate,
+                cpu_threads=settings.cpu_threads,
             ),
             restarts=settings.host_restarts,
             start_timeout=settings.start_timeout_seconds,

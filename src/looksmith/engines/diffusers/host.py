@@ -63,6 +63,7 @@ def main(conn: Connection, options: HostOptions) -> None:
                     seeds=message.seeds,
                     lora=message.lora,
                     on_step=on_step,
+                    steps=message.steps,
                 )
                 reply: Rendered | Trained = Rendered(job_id, tuple(images), "image/jpeg")
             else:

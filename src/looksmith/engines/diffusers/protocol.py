@@ -25,6 +25,7 @@ class HostOptions:
     lora_rank: int
     lora_steps: int
     lora_learning_rate: float
+    cpu_threads: int | None = None
     jpeg_quality: int = 88
 
 
@@ -39,6 +40,7 @@ class RenderJob:
     height: int
     seeds: tuple[int, ...]
     lora: bytes | None = None
+    steps: int | None = None  # default: the host's
 
 
 @dataclass(frozen=True, slots=True)

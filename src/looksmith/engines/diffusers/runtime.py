@@ -39,6 +39,8 @@ class Runtime:
 
     def __init__(self, options: HostOptions) -> None:
         self.options = options
+        if options.cpu_threads:
+            torch.set_num_threads(options.cpu_threads)
         self.device = torch.device(options.device)
         self.dtype = _dtype(options.dtype)
         pipe: Any = AutoPipelineForText2Image.from_pretrained(options.model, dtype=self.dtype)
@@ -78,6 +80,7 @@ class Runtime:
         seeds: Sequence[int],
         lora: bytes | None,
         on_step: StepCallback,
+        steps: int | None = None,
     ) -> list[bytes]:
         """One JPEG per seed, rendered natively and resized to ``width`` x ``height``."""
         if lora is not None:
@@ -86,9 +89,8 @@ class Runtime:
             images: list[Image.Image] = []
             size = self.options.batch_size
             for start in range(0, len(seeds), size):
-                images += self._batch(
-                    prompt, negative_prompt, width, height, seeds[start : start + size], on_step
-                )
+                batch = seeds[start : start + size]
+                images += self._batch(prompt, negative_prompt, width, height, batch, steps, on_step)
         finally:
             if lora is not None:
                 self.pipe.unload_lora_weights()
@@ -104,10 +106,11 @@ class Runtime:
         width: int,
         height: int,
         seeds: Sequence[int],
+        steps: int | None,
         on_step: StepCallback,
     ) -> list[Image.Image]:
         native_w, native_h = self.native_size(width, height)
-        steps = self.options.steps
+        steps = steps or self.options.steps
         generators = [torch.Generator(device="cpu").manual_seed(seed) for seed in seeds]
 
         def step_end(_pipe: Any, step: int, _timestep: Any, kwargs: dict[str, Any]) -> Any:
