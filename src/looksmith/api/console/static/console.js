@@ -534,8 +534,18 @@ function showImage(index) {
   $("viewer-image").src = item.url;
   $("viewer-image").alt = item.title;
   $("viewer-title").textContent = item.title;
-  $("viewer-download").href = item.url;
-  $("viewer-download").setAttribute("download", item.filename);
+  const link = $("viewer-download");
+  link.href = item.url;
+  link.setAttribute("download", item.filename);
+  // Browsers ignore `download` for other origins (S3, another public base URL): open a new tab
+  // there rather than leave the console.
+  if (new URL(item.url, location.href).origin !== location.origin) {
+    link.target = "_blank";
+    link.rel = "noopener";
+  } else {
+    link.removeAttribute("target");
+    link.removeAttribute("rel");
+  }
   $("viewer-prev").hidden = count < 2;
   $("viewer-next").hidden = count < 2;
   $("viewer-group").hidden = !(item.generation && item.generation.kind !== "look" && item.key);
