@@ -26,6 +26,7 @@ run: $(VENV)/.installed
 	echo ""; \
 	echo "looksmith on http://$(HOST):$(PORT)   (state in $${LOOKSMITH_DATA_DIR:-./var})"; \
 	echo "API key: $$KEY"; \
+	echo "Web console: http://$(HOST):$(PORT)/console"; \
 	echo ""; \
 	echo "Generate photos:"; \
 	echo "  curl -s -X POST http://$(HOST):$(PORT)/v2/photo_avatar/photo/generate -H 'x-api-key: '$$KEY -H 'content-type: application/json' -d '{\"name\": \"Ada\", \"age\": \"Young Adult\", \"gender\": \"Woman\", \"ethnicity\": \"East Asian\", \"orientation\": \"square\", \"pose\": \"half_body\", \"style\": \"Realistic\", \"appearance\": \"red hoodie, glasses\"}'"; \
