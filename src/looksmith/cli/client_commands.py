@@ -21,6 +21,7 @@ from looksmith.client import (
     Ethnicity,
     Gender,
     Generation,
+    Look,
     LooksmithError,
     Orientation,
     Pose,
@@ -193,6 +194,14 @@ def _waited(what: str, quiet: bool, wait: Callable[[Callable[[object], None]], T
         return wait(report)
 
 
+def _wait_look(client: Client, look_id: str, timeout: float, quiet: bool) -> Look:
+    return _waited(
+        f"face check {look_id[:8]}",
+        quiet,
+        lambda report: client.wait_look(look_id, timeout=timeout, on_progress=report),
+    )
+
+
 @group.command("create")
 def group_create(
     name: Annotated[str, typer.Argument(help="the group's name")],
@@ -215,11 +224,7 @@ def group_create(
             name=name, image_key=_image_key(client, image_key, photo_file)
         )
         if wait:
-            created = _waited(
-                f"face check {created.id[:8]}",
-                as_json,
-                lambda report: client.wait_look(created.id, timeout=timeout, on_progress=report),
-            )
+            created = _wait_look(client, created.id, timeout, as_json)
     render.emit_json(created) if as_json else render.look(created)
     _finish(created.failed)
 
@@ -239,16 +244,7 @@ def group_add(
     with _client(base_url, api_key) as client:
         looks = client.add_looks(group_id=group_id, image_keys=image_key, name=name)
         if wait:
-            looks = [
-                _waited(
-                    f"face check {item.id[:8]}",
-                    as_json,
-                    lambda report, item=item: client.wait_look(  # type: ignore[misc]
-                        item.id, timeout=timeout, on_progress=report
-                    ),
-                )
-                for item in looks
-            ]
+            looks = [_wait_look(client, item.id, timeout, as_json) for item in looks]
     if as_json:
         render.emit_json(looks)
     else:

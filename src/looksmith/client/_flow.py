@@ -13,14 +13,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from looksmith.client._core import (
-    DEFAULT_TIMEOUT,
-    RETRY_STATUSES,
-    Call,
-    Image,
-    image_names,
-    retry_after,
-)
+from looksmith.client._answers import RETRY_STATUSES, retry_after
+from looksmith.client._core import DEFAULT_TIMEOUT, Call, Image, image_names
 from looksmith.client._errors import Timeout, TransportError, WaitTimeout
 from looksmith.client._models import Generation
 
