@@ -24,6 +24,8 @@ from looksmith.client import Generation, Look, Training
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = 1000  # piped: keep links whole on one line, never folded at 80 columns
 
 _STATUS_STYLE = {"success": "green", "completed": "green", "ready": "green", "failed": "red"}
 
@@ -61,6 +63,9 @@ def fields(title: str, rows: Sequence[tuple[str, object]]) -> None:
 
 def listing(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """A table of several objects."""
+    if not rows:
+        out.print(f"{title}: none")
+        return
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
