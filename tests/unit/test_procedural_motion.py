@@ -15,7 +15,7 @@ from looksmith.domain.motion import MotionType
 from looksmith.domain.specs import FaceBox
 from looksmith.engines.procedural.ambience import Ambience, ambience_for, synthesise
 from looksmith.engines.procedural.motion import FPS, FRAMES, animate_frames, style_for
-from looksmith.engines.procedural.motion_engine import ProceduralMotionEngine, _preview_still
+from looksmith.engines.procedural.motion_engine import ProceduralMotionEngine, preview_still
 from looksmith.engines.procedural.upscale import upscale_frame
 from looksmith.engines.procedural.video import AUDIO_RATE, decode_audio, decode_frames
 from looksmith.faces.detector import HaarFaceDetector
@@ -25,7 +25,7 @@ from tests.support.photos import astronaut_jpeg
 @cache
 def still_and_face() -> tuple[np.ndarray, FaceBox]:
     """The astronaut at preview size (512 x 512, as uploaded) and the face the detector finds."""
-    still, scale = _preview_still(astronaut_jpeg())
+    still, scale = preview_still(astronaut_jpeg())
     face = HaarFaceDetector().find_face(astronaut_jpeg())
     assert face is not None and scale == 1.0
     return still, face

@@ -15,6 +15,7 @@ import numpy as np
 
 from looksmith.domain.motion import MotionType
 from looksmith.domain.specs import FaceBox
+from looksmith.engines.procedural.eyes import Eye, find_eyes
 
 FPS = 20
 SECONDS = 4
@@ -73,6 +74,7 @@ def animate_frames(
     rng = np.random.default_rng(seed)
     phases = rng.uniform(0, 2 * math.pi, size=3)
     rig = _Rig.build(still.shape[1], still.shape[0], face)
+    eyes = find_eyes(still, face) if face is not None else []
     blink_times = _blink_times(style.blinks, rng)
     frames = []
     for index in range(FRAMES):
@@ -83,7 +85,7 @@ def animate_frames(
         )
         closure = _closure(index, blink_times)
         if face is not None and closure > 0:
-            frame = _blink(frame, rig.eyes(style, theta, phases), closure)
+            frame = _blink(frame, rig.moved_eyes(eyes, style, theta, phases), closure)
         frames.append(frame)
     return frames
 
@@ -152,20 +154,17 @@ class _Rig:
         map_y = (self.grid_y - height / 2) * scale + height / 2 - dy
         return map_x.astype(np.float32), map_y.astype(np.float32)
 
-    def eyes(
-        self, style: MotionStyle, theta: float, phases: np.ndarray
-    ) -> list[tuple[float, float, float, float]]:
-        """Both eyes as (centre x, centre y, half width, half height), moved with the head."""
-        fx, fy, fw, fh = self.face
+    def moved_eyes(
+        self, eyes: list[Eye], style: MotionStyle, theta: float, phases: np.ndarray
+    ) -> list[Eye]:
+        """The eyes where the head's movement has taken them at ``theta``."""
         sway, nod, *_ = self.offsets(style, theta, phases)
-        found = []
-        for across in (0.31, 0.69):
-            ex, ey = fx + across * fw, fy + 0.41 * fh
-            weight = float(
-                self.head[int(min(ey, self.size[1] - 1)), int(min(ex, self.size[0] - 1))]
-            )
-            found.append((ex + weight * sway, ey + weight * nod, 0.12 * fw, 0.055 * fh))
-        return found
+        moved = []
+        for ex, ey, hw, hh in eyes:
+            row = int(np.clip(ey, 0, self.size[1] - 1))
+            weight = float(self.head[row, int(np.clip(ex, 0, self.size[0] - 1))])
+            moved.append((ex + weight * sway, ey + weight * nod, hw, hh))
+        return moved
 
 
 def _blink_times(count: int, rng: np.random.Generator) -> list[int]:
@@ -189,9 +188,7 @@ def _closure(index: int, blink_times: list[int]) -> float:
     return best
 
 
-def _blink(
-    frame: np.ndarray, eyes: list[tuple[float, float, float, float]], closure: float
-) -> np.ndarray:
+def _blink(frame: np.ndarray, eyes: list[Eye], closure: float) -> np.ndarray:
     """Draw lids over the eyes: the skin above each eye slides down, with a lash line."""
     out = frame.astype(np.float32)
     height, width = frame.shape[:2]
@@ -201,16 +198,17 @@ def _blink(
         if x1 - x0 < 2 or y1 - y0 < 2:
             continue
         ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        lift = hh * 2.4
+        # The upper lid is the skin just above the eye, stretched down over it.
+        source_y = ey - hh * 2.0 + (ys - (ey - hh * 2.0)) * 0.35
         lid = cv2.remap(
-            frame, xs, np.clip(ys - lift, 0, height - 1), cv2.INTER_LINEAR,
+            frame, xs, np.clip(source_y, 0, height - 1), cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REFLECT,
         ).astype(np.float32)  # fmt: skip
-        inside = ((xs - ex) / hw) ** 2 + ((ys - ey) / hh) ** 2
-        mask = np.clip(1.3 - inside, 0, 1)[..., None] * closure
-        lash = np.exp(-(((ys - ey - hh * 0.35) / max(hh * 0.25, 0.6)) ** 2))
+        inside = ((xs - ex) / (hw * 1.15)) ** 2 + ((ys - ey) / (hh * 1.5)) ** 2
+        mask = np.clip((1.0 - inside) * 3.0, 0, 1)[..., None] * closure
+        lash = np.exp(-(((ys - ey - hh * 0.3) / max(hh * 0.22, 0.6)) ** 2))
         lash *= np.clip(1 - ((xs - ex) / hw) ** 2, 0, 1)
-        lid *= 1 - 0.45 * lash[..., None]
+        lid *= 1 - 0.35 * lash[..., None]
         out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1 - mask) + lid * mask
     result: np.ndarray = np.clip(out + 0.5, 0, 255).astype(np.uint8)
     return result

@@ -44,7 +44,7 @@ class ProceduralMotionEngine:
         seed: int,
     ) -> MotionClip:
         """A looping clip of the person in ``image`` and its first frame as a WebP still."""
-        still, scale = _preview_still(image)
+        still, scale = preview_still(image)
         box = _scaled(face, scale, still.shape[1], still.shape[0]) if face else None
         frames = animate_frames(still, box, style_for(motion_type, prompt), seed=seed)
         return _clip(frames)
@@ -64,7 +64,7 @@ class ProceduralMotionEngine:
         return _clip([upscale_frame(frame, factor) for frame in frames])
 
 
-def _preview_still(image: bytes) -> tuple[np.ndarray, float]:
+def preview_still(image: bytes) -> tuple[np.ndarray, float]:
     """The picture as RGB, at most ``PREVIEW_SIDE`` on its longest side with even sides."""
     with Image.open(io.BytesIO(image)) as opened:
         rgb = np.asarray(opened.convert("RGB"))
