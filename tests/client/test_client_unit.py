@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -141,6 +142,9 @@ def test_public_api_is_pinned():
     } <= public
     for method in public:
         assert getattr(Client, method).__doc__, method
+    for method in async_public - {"base_url", "has_key"}:
+        assert inspect.iscoroutinefunction(getattr(AsyncClient, method)), method
+        assert getattr(AsyncClient, method).__doc__, method
 
 
 def test_generate_sends_the_body_key_and_an_idempotency_key():
