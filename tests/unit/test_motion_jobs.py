@@ -1,0 +1,128 @@
+"""Motion, sound and upscale jobs driven by hand: reruns, failures with reasons, webhooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from looksmith.container import Container
+from looksmith.domain.models import JobKind, Look, LookStatus, StatusChange, image_key
+from looksmith.domain.motion import SoundStatus, preview_key
+from looksmith.domain.webhooks import event_type_for
+from looksmith.services.motion import MotionService
+from tests.support.photos import astronaut_jpeg
+
+
+@dataclass
+class Outbox:
+    """Records what the motion service would send as webhooks."""
+
+    changes: list[StatusChange] = field(default_factory=list)
+
+    def record(self, change: StatusChange) -> None:
+        self.changes.append(change)
+
+
+@dataclass
+class Setup:
+    container: Container
+    tenant_id: str
+    look: Look
+    outbox: Outbox
+    motion: MotionService
+
+
+@pytest.fixture
+def setup(container: Container) -> Setup:
+    """A tenant with one completed look, and a motion service whose webhooks are recorded."""
+    tenant_id = container.keys.authenticate(key=container.keys.create_tenant(name="t").key)
+    image = container.assets.upload(
+        tenant_id=tenant_id, data=astronaut_jpeg(), content_type="image/jpeg"
+    )
+    look = container.groups.create_group(
+        tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
+    )
+    container.groups.run(look.id)  # the face check
+    outbox = Outbox()
+    motion = container.motion
+    motion._outbox = outbox  # the container's own outbox would write deliveries instead
+    completed = container.groups.look(tenant_id=tenant_id, look_id=look.id)
+    assert completed.status is LookStatus.COMPLETED
+    return Setup(container, tenant_id, completed, outbox, motion)
+
+
+def test_a_motion_look_renders_once_and_announces_success(setup: Setup):
+    pending = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt="at the beach", motion_type=None
+    )
+    assert pending.motion is not None and pending.motion.parent_id == setup.look.id
+    assert "at the beach" in pending.motion.scene and "Eileen" in pending.motion.scene
+    setup.motion.run(pending.id)
+    setup.motion.run(pending.id)  # a rerun after success does nothing
+    done = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    assert done.status is LookStatus.COMPLETED and done.motion is not None
+    assert (done.motion.width, done.motion.height, done.motion.duration) == (512, 512, 4.0)
+    assert done.face is not None  # carried over from the source look, at preview scale
+    assert setup.outbox.changes == [
+        StatusChange("motion", pending.id, setup.tenant_id, "completed")
+    ]
+    assert event_type_for("motion", "completed") == "photo_avatar_add_motion.success"
+
+
+def test_a_deleted_source_fails_the_motion_look_with_a_reason(setup: Setup):
+    first = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type="veo2"
+    )
+    setup.container.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
+    setup.motion.run(first.id)
+    failed = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=first.id)
+    assert failed.status is LookStatus.FAILED
+    assert failed.message == "the look it was made from was deleted"
+    assert [c.status for c in setup.outbox.changes] == ["failed"]
+    assert event_type_for("motion", "failed") == "photo_avatar_add_motion.fail"
+
+
+def test_giving_up_fails_the_look_and_a_failed_upscale_frees_its_parent(setup: Setup):
+    pending = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type=None
+    )
+    setup.motion.run(pending.id)
+    upscale = setup.motion.upscale(tenant_id=setup.tenant_id, look_id=pending.id)
+    setup.motion.give_up(upscale.id, "failed; please try again")
+    failed = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=upscale.id)
+    assert (failed.status, failed.message) == (
+        LookStatus.FAILED, "upscale failed; please try again",
+    )  # fmt: skip
+    again = setup.motion.upscale(tenant_id=setup.tenant_id, look_id=pending.id)
+    setup.motion.run(again.id)
+    bigger = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=again.id)
+    assert bigger.status is LookStatus.COMPLETED and bigger.motion is not None
+    assert (bigger.motion.width, bigger.motion.upscaled) == (1024, True)
+    # Upscales send no add-motion webhook: only the motion look's success was recorded.
+    assert [c.id for c in setup.outbox.changes] == [pending.id]
+
+
+def test_a_sound_effect_job_is_durable_and_rerunnable(setup: Setup):
+    container = setup.container
+    pending = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt="office", motion_type=None
+    )
+    setup.motion.run(pending.id)
+    silent = container.settings.blob_dir / preview_key(pending.id)
+    before = silent.read_bytes()
+    sound_id = container.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
+    # The job row was committed with the request: a worker pool would find it.
+    job = container.jobs.claim_target(
+        JobKind.ADD_SOUND_EFFECT, pending.id, now=container.clock.now(), lease_seconds=30,
+        worker_id="test",
+    )  # fmt: skip
+    assert job is not None
+    container.sound_effects.run(pending.id)
+    after = silent.read_bytes()
+    container.sound_effects.run(pending.id)  # a rerun after success does nothing
+    assert silent.read_bytes() == after != before
+    look = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    assert look.motion is not None and look.motion.sound is not None
+    sound = look.motion.sound
+    assert (sound.id, sound.status, sound.duration) == (sound_id, SoundStatus.COMPLETED, 4.0)
