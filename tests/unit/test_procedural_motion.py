@@ -54,7 +54,7 @@ def test_frames_move_but_stay_close_to_the_still(motion_type: MotionType):
     assert min(steps) > 0.05, "some frame repeats its predecessor: the motion stalls"
     assert max(mean_abs(frame, still) for frame in frames) > 2.0, "barely moves"
     # The person neither drifts off nor deforms: every frame stays structurally the still.
-    worst = min(structural_similarity(still, f, channel_axis=2) for f in frames[::4])
+    worst = min(structural_similarity(still, f, channel_axis=2) for f in frames[::8])
     assert worst > (0.8 if motion_type is MotionType.CONSISTENT else 0.6), worst
 
 
