@@ -121,6 +121,10 @@ def test_generated_photos_appear_live_and_open_large(
     other = tab.page.locator(f"#gen-{made}[data-status=success] .thumb img")
     other.nth(3).wait_for(state="visible", timeout=LONG)
     assert tab.page.locator(".gen-card").count() == 2
+    tab.wait_until(  # every thumbnail decoded, not only placed
+        "[...document.querySelectorAll('.gen-card .thumb img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
     shoot(tab, screenshots, "gallery")
 
     first = tab.page.locator(".gen-card .thumb").first
