@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,6 +58,7 @@ def settings(model: Path, **changes: object) -> DiffusersSettings:
         "lora_rank": 4,
         "lora_learning_rate": 1e-3,
         "cpu_threads": 1,
+        "batch_size": 8,  # two generations of four can share a batch
     }
     values.update(changes)
     return DiffusersSettings(**values)  # type: ignore[arg-type]
@@ -111,8 +114,8 @@ def test_a_trained_lora_changes_the_looks(engine: DiffusersEngine):
     base = engine._pool.run(
         RenderJob(
             job_id=engine._pool.next_id(),
-            prompt=look_prompt(look, "ohwx"),
-            negative_prompt=negative_prompt(look.style),
+            prompts=(look_prompt(look, "ohwx"),) * 4,
+            negative_prompts=(negative_prompt(look.style),) * 4,
             width=1024,
             height=1024,
             seeds=tuple(image_seed(9, i) for i in range(4)),
@@ -126,8 +129,8 @@ def test_a_trained_lora_changes_the_looks(engine: DiffusersEngine):
     again = engine._pool.run(
         RenderJob(
             job_id=engine._pool.next_id(),
-            prompt=look_prompt(look, "ohwx"),
-            negative_prompt=negative_prompt(look.style),
+            prompts=(look_prompt(look, "ohwx"),) * 4,
+            negative_prompts=(negative_prompt(look.style),) * 4,
             width=1024,
             height=1024,
             seeds=tuple(image_seed(9, i) for i in range(4)),
@@ -151,8 +154,8 @@ def test_a_host_killed_mid_job_is_replaced_and_the_job_completes(engine: Diffuse
 
     job = RenderJob(
         job_id=engine._pool.next_id(),
-        prompt="portrait",
-        negative_prompt="",
+        prompts=("portrait",) * 4,
+        negative_prompts=("",) * 4,
         width=1024,
         height=1024,
         seeds=tuple(image_seed(21, i) for i in range(4)),
@@ -172,7 +175,13 @@ def test_a_failing_job_leaves_the_host_alive(engine: DiffusersEngine):
     with pytest.raises(ValueError, match="train the group again"):
         engine.render_looks(b"not an adapter", _look(), seed=1, count=4)
     bad = RenderJob(
-        job_id=99, prompt="x", negative_prompt="", width=64, height=64, seeds=(1,), lora=b"junk"
+        job_id=99,
+        prompts=("x",),
+        negative_prompts=("",),
+        width=64,
+        height=64,
+        seeds=(1,),
+        lora=b"junk",
     )
     with pytest.raises(RuntimeError, match="Error"):
         engine._pool.run(bad)
@@ -184,3 +193,60 @@ def _look() -> LookSpec:
     return LookSpec(
         prompt="x", orientation=Orientation.SQUARE, pose=Pose.CLOSE_UP, style=Style.NOIR
     )
+
+
+def test_jobs_waiting_together_are_rendered_in_one_batch(engine: DiffusersEngine):
+    pool = engine._pool
+    alone = {
+        style: [i.data for i in engine.render_photos(_spec(style), seed=31, count=4)]
+        for style in (Style.NOIR, Style.PIXAR)
+    }
+    busy = threading.Event()
+    blocker = RenderJob(
+        job_id=pool.next_id(),
+        prompts=("busy",) * 4,
+        negative_prompts=("",) * 4,
+        width=1024,
+        height=1024,
+        seeds=(1, 2, 3, 4),
+        steps=150,  # holds the only host while the two generations queue behind it
+    )
+    threads = [threading.Thread(target=pool.run, args=(blocker, lambda s, t: busy.set()))]
+    threads[0].start()
+    assert busy.wait(120)
+    together: dict[Style, list[bytes]] = {}
+
+    def render(style: Style) -> None:
+        together[style] = [i.data for i in engine.render_photos(_spec(style), seed=31, count=4)]
+
+    batches, joined = pool.batches_run, pool.jobs_joined
+    for style in (Style.NOIR, Style.PIXAR):
+        threads.append(threading.Thread(target=render, args=(style,)))
+        threads[-1].start()
+    deadline = time.monotonic() + 60
+    while pool.waiting() < 2:
+        assert time.monotonic() < deadline, "the generations never queued"
+        time.sleep(0.01)
+    for thread in threads:
+        thread.join(timeout=300)
+    assert pool.jobs_joined == joined + 2
+    assert pool.batches_run == batches + 2  # the blocker, then both generations at once
+    for style, images in together.items():
+        assert len(images) == 4
+        assert [size_of(data) for data in images] == [(1024, 1024)] * 4
+        # Each picture keeps its own prompt and seed: the same as when rendered alone.
+        for mine, reference in zip(images, alone[style], strict=True):
+            assert _difference(mine, reference) < 2.0
+
+
+def _spec(style: Style) -> PhotoSpec:
+    return PhotoSpec(**{**{f: getattr(SPEC, f) for f in SPEC.__slots__}, "style": style})
+
+
+def _difference(a: bytes, b: bytes) -> float:
+    """Mean absolute difference of two JPEGs' pixels, 0 to 255."""
+    import numpy as np
+
+    first = np.asarray(Image.open(io.BytesIO(a)), dtype=np.float64)
+    second = np.asarray(Image.open(io.BytesIO(b)), dtype=np.float64)
+    return float(np.abs(first - second).mean())

@@ -63,4 +63,5 @@ def build_diffusers_engine(settings: DiffusersSettings) -> DiffusersEngine:
         )
         for device in settings.device_list
     ]
-    return DiffusersEngine(HostPool(hosts), token=settings.identity_token)
+    pool = HostPool(hosts, batch_size=settings.batch_size)
+    return DiffusersEngine(pool, token=settings.identity_token)

@@ -11,12 +11,13 @@ decides whether to try it again.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import logging
 import multiprocessing
-import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -28,6 +29,7 @@ from looksmith.engines.diffusers.protocol import (
     JobFailed,
     Progress,
     Rendered,
+    RenderJob,
     Shutdown,
     Trained,
 )
@@ -174,39 +176,160 @@ class EngineHost:
         self._process, self._conn, self.ready = None, None, None
 
 
-class HostPool:
-    """One host per device; a job takes whichever host is free."""
+@dataclass(eq=False)
+class _Waiting:
+    """A job waiting for a host, and where its outcome goes."""
 
-    def __init__(self, hosts: Sequence[EngineHost]) -> None:
+    job: Job
+    on_progress: ProgressCallback | None
+    done: bool = False
+    result: Rendered | Trained | None = None
+    error: BaseException | None = None
+    key: tuple[object, ...] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        job = self.job
+        if isinstance(job, RenderJob):
+            lora = hashlib.sha256(job.lora).hexdigest() if job.lora is not None else None
+            self.key = (job.width, job.height, job.steps, lora)
+
+
+class HostPool:
+    """One host per device; jobs wait for a free host, oldest first.
+
+    Render jobs waiting at the same time with the same size, step count and LoRA (or none) are
+    joined into one batch of up to ``batch_size`` pictures (the model is the same for every job
+    of a pool). Whichever waiting caller finds a host free runs the oldest job, with the jobs that
+    can join it, and hands every joined caller its own pictures.
+    """
+
+    def __init__(self, hosts: Sequence[EngineHost], *, batch_size: int = 4) -> None:
         self.hosts = list(hosts)
-        self._free: queue.Queue[EngineHost] = queue.Queue()
-        for each in self.hosts:
-            self._free.put(each)
+        self.batch_size = batch_size
+        self.batches_run = 0
+        self.jobs_joined = 0
+        self._free = list(self.hosts)
+        self._waiting: list[_Waiting] = []
+        self._cond = threading.Condition()
         self._ids = itertools.count(1)
-        self._ids_lock = threading.Lock()
 
     def next_id(self) -> int:
         """A fresh job id."""
-        with self._ids_lock:
+        with self._cond:
             return next(self._ids)
+
+    def waiting(self) -> int:
+        """How many jobs wait for a host."""
+        with self._cond:
+            return len(self._waiting)
 
     def native_resolution(self) -> int:
         """The native side length of the model (starting a host if none runs yet)."""
-        chosen = self._free.get()
+        with self._cond:
+            while not self._free:
+                self._cond.wait()
+            chosen = self._free.pop()
         try:
             return chosen.start().resolution
         finally:
-            self._free.put(chosen)
+            with self._cond:
+                self._free.append(chosen)
+                self._cond.notify_all()
 
     def run(self, job: Job, on_progress: ProgressCallback | None = None) -> Rendered | Trained:
-        """Run ``job`` on the next free host."""
-        chosen = self._free.get()
-        try:
-            return chosen.run(job, on_progress)
-        finally:
-            self._free.put(chosen)
+        """Run ``job`` on a free host, maybe in one batch with other waiting jobs."""
+        mine = _Waiting(job, on_progress)
+        with self._cond:
+            self._waiting.append(mine)
+            self._cond.notify_all()
+        while True:
+            with self._cond:
+                while not mine.done and not (self._free and self._waiting):
+                    self._cond.wait()
+                if mine.done:
+                    break
+                chosen = self._free.pop()
+                batch = self._take_batch()
+            self._run_batch(chosen, batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.result is not None
+        return mine.result
 
     def stop(self) -> None:
         """Stop every host."""
         for each in self.hosts:
             each.stop()
+
+    def _take_batch(self) -> list[_Waiting]:
+        """The oldest waiting job and those that can join it; called holding the lock."""
+        first = self._waiting.pop(0)
+        batch = [first]
+        if first.key is None:
+            return batch
+        size = len(first.job.seeds) if isinstance(first.job, RenderJob) else 0
+        for other in list(self._waiting):
+            other_size = len(other.job.seeds) if isinstance(other.job, RenderJob) else 0
+            if other.key == first.key and size + other_size <= self.batch_size:
+                self._waiting.remove(other)
+                batch.append(other)
+                size += other_size
+        return batch
+
+    def _run_batch(self, chosen: EngineHost, batch: list[_Waiting]) -> None:
+        try:
+            if len(batch) == 1:
+                outcome: list[Rendered | Trained] = [chosen.run(batch[0].job, batch[0].on_progress)]
+            else:
+                outcome = self._run_joined(chosen, batch)
+            for entry, result in zip(batch, outcome, strict=True):
+                entry.result = result
+        except BaseException as exc:  # every joined caller gets the failure
+            for entry in batch:
+                entry.error = exc
+        finally:
+            with self._cond:
+                for entry in batch:
+                    entry.done = True
+                self.batches_run += 1
+                self._free.append(chosen)
+                self._cond.notify_all()
+
+    def _run_joined(self, chosen: EngineHost, batch: list[_Waiting]) -> list[Rendered | Trained]:
+        jobs = [entry.job for entry in batch]
+        assert all(isinstance(job, RenderJob) for job in jobs)
+        parts = [job for job in jobs if isinstance(job, RenderJob)]
+        first = parts[0]
+        joined = RenderJob(
+            job_id=self.next_id(),
+            prompts=tuple(p for job in parts for p in job.prompts),
+            negative_prompts=tuple(p for job in parts for p in job.negative_prompts),
+            width=first.width,
+            height=first.height,
+            seeds=tuple(seed for job in parts for seed in job.seeds),
+            lora=first.lora,
+            steps=first.steps,
+        )
+        log.info(
+            "render job %d joins jobs %s in one batch of %d pictures",
+            joined.job_id,
+            [job.job_id for job in parts],
+            len(joined.seeds),
+        )
+        callbacks = [entry.on_progress for entry in batch if entry.on_progress is not None]
+
+        def fan_out(step: int, total: int) -> None:
+            for callback in callbacks:
+                callback(step, total)
+
+        result = chosen.run(joined, fan_out)
+        assert isinstance(result, Rendered)
+        with self._cond:
+            self.jobs_joined += len(parts)
+        results: list[Rendered | Trained] = []
+        offset = 0
+        for job in parts:
+            images = result.images[offset : offset + len(job.seeds)]
+            offset += len(job.seeds)
+            results.append(Rendered(job.job_id, images, result.content_type))
+        return results

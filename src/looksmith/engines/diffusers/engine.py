@@ -97,8 +97,8 @@ class DiffusersEngine:
         seeds = tuple(image_seed(seed, i) for i in range(count))
         job = RenderJob(
             job_id=self._pool.next_id(),
-            prompt=prompt,
-            negative_prompt=negative_prompt(spec.style),
+            prompts=(prompt,) * count,
+            negative_prompts=(negative_prompt(spec.style),) * count,
             width=width,
             height=height,
             seeds=seeds,

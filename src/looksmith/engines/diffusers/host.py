@@ -56,8 +56,8 @@ def main(conn: Connection, options: HostOptions) -> None:
         try:
             if isinstance(message, RenderJob):
                 images = runtime.render(
-                    prompt=message.prompt,
-                    negative_prompt=message.negative_prompt,
+                    prompts=message.prompts,
+                    negative_prompts=message.negative_prompts,
                     width=message.width,
                     height=message.height,
                     seeds=message.seeds,

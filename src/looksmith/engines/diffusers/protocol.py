@@ -31,11 +31,12 @@ class HostOptions:
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
-    """Render one picture per seed, at ``width`` x ``height``, optionally with a LoRA."""
+    """Render one picture per seed, each with its prompts, at ``width`` x ``height``, optionally
+    with a LoRA. Jobs of the same size, steps and LoRA can be joined into one batch."""
 
     job_id: int
-    prompt: str
-    negative_prompt: str
+    prompts: tuple[str, ...]
+    negative_prompts: tuple[str, ...]
     width: int
     height: int
     seeds: tuple[int, ...]

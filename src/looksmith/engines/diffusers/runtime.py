@@ -73,8 +73,8 @@ class Runtime:
     def render(
         self,
         *,
-        prompt: str,
-        negative_prompt: str,
+        prompts: Sequence[str],
+        negative_prompts: Sequence[str],
         width: int,
         height: int,
         seeds: Sequence[int],
@@ -82,7 +82,7 @@ class Runtime:
         on_step: StepCallback,
         steps: int | None = None,
     ) -> list[bytes]:
-        """One JPEG per seed, rendered natively and resized to ``width`` x ``height``."""
+        """One JPEG per seed (with its prompts), rendered natively, resized to the picture."""
         if lora is not None:
             self._load_lora(lora)
         try:
@@ -90,7 +90,10 @@ class Runtime:
             size = self.options.batch_size
             for start in range(0, len(seeds), size):
                 batch = seeds[start : start + size]
-                images += self._batch(prompt, negative_prompt, width, height, batch, steps, on_step)
+                chunk = slice(start, start + size)
+                images += self._batch(
+                    prompts[chunk], negative_prompts[chunk], width, height, batch, steps, on_step
+                )
         finally:
             if lora is not None:
                 self.pipe.unload_lora_weights()
@@ -101,8 +104,8 @@ class Runtime:
 
     def _batch(
         self,
-        prompt: str,
-        negative_prompt: str,
+        prompts: Sequence[str],
+        negative_prompts: Sequence[str],
         width: int,
         height: int,
         seeds: Sequence[int],
@@ -119,8 +122,8 @@ class Runtime:
 
         with torch.inference_mode():
             result = self.pipe(
-                prompt=[prompt] * len(seeds),
-                negative_prompt=[negative_prompt] * len(seeds),
+                prompt=list(prompts),
+                negative_prompt=list(negative_prompts),
                 width=native_w,
                 height=native_h,
                 num_inference_steps=steps,
