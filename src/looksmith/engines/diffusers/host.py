@@ -77,6 +77,7 @@ def main(conn: Connection, options: HostOptions) -> None:
                 reply = Trained(job_id, adapter)
         except Exception as exc:  # the job failed; the host and its model live on
             log.exception("engine job %d failed", job_id)
+            runtime.release_memory()  # after out-of-memory, the next job starts clean
             conn.send(JobFailed(job_id, f"{type(exc).__name__}: {exc}"))
             continue
         conn.send(reply)

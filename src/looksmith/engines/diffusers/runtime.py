@@ -5,6 +5,7 @@ Imported only inside the engine host process (``host.py``), never by the worker 
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import math
@@ -54,6 +55,12 @@ class Runtime:
         self.multiple = vae_scale * 8
         native = int(pipe.unet.config.sample_size) * vae_scale
         self.resolution = options.resolution or native
+
+    def release_memory(self) -> None:
+        """Give cached device memory back, e.g. after an out-of-memory error."""
+        gc.collect()
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
 
     @property
     def pipeline_name(self) -> str:
