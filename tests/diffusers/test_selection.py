@@ -23,6 +23,7 @@ from looksmith.engines.diffusers import INSTALL_HINT
 from looksmith.engines.diffusers.engine import adapter_metadata, image_seed
 from looksmith.engines.diffusers.prompts import look_prompt, negative_prompt, photo_prompt
 from looksmith.engines.procedural import ProceduralEngine
+from tests.diffusers.conftest import require_extra
 from tests.support.photos import astronaut_jpeg
 
 
@@ -150,3 +151,17 @@ def test_an_identity_from_another_engine_is_refused():
     for identity in (procedural, b"", b"\x05\x00\x00\x00\x00\x00\x00\x00{}"):
         with pytest.raises(ValueError, match="train the group again"):
             adapter_metadata(identity)
+
+
+def test_a_missing_model_folder_is_a_configuration_error(tmp_path: Path):
+    require_extra()
+    code = "import sys\nfrom looksmith.cli import main\nsys.exit(main(['serve', '--port', '1']))\n"
+    result = run_python(
+        code,
+        tmp_path,
+        LOOKSMITH_ENGINE="diffusers",
+        LOOKSMITH_DIFFUSERS__MODEL=str(tmp_path / "no-such-model"),
+    )
+    assert result.returncode == 2
+    assert "no model folder at" in result.stderr
+    assert "Traceback" not in result.stderr

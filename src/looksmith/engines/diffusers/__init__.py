@@ -7,6 +7,7 @@ torch itself: the model runs in engine host processes (``host.py``, ``runtime.py
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 from looksmith.config import DiffusersSettings
 from looksmith.engines.diffusers.client import EngineHost, HostPool
@@ -42,10 +43,16 @@ def build_diffusers_engine(settings: DiffusersSettings) -> DiffusersEngine:
         )
     if not settings.model:
         raise LooksmithError("LOOKSMITH_DIFFUSERS__MODEL is required for the diffusers engine")
+    local = settings.model.startswith(("/", "./", "../", "~"))
+    if local and not Path(settings.model).expanduser().is_dir():
+        raise LooksmithError(
+            f"LOOKSMITH_DIFFUSERS__MODEL: no model folder at {settings.model} "
+            "(give a folder saved by diffusers, or a hub id such as stabilityai/sdxl-turbo)"
+        )
     hosts = [
         EngineHost(
             HostOptions(
-                model=settings.model,
+                model=str(Path(settings.model).expanduser()) if local else settings.model,
                 device=device,
                 dtype=settings.dtype,
                 steps=settings.steps,
