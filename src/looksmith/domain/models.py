@@ -20,6 +20,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def seed_from_id(object_id: str) -> int:
+    """A stable 31-bit seed derived from an id, so a rerun renders the same bytes."""
+    return int(hashlib.sha256(object_id.encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
+
+
 def derived_id(parent_id: str, index: int) -> str:
     """A stable id derived from a parent id, so a rerun produces the same ids again."""
     return hashlib.sha256(f"{parent_id}/{index}".encode()).hexdigest()[:32]

@@ -23,6 +23,7 @@ from looksmith.domain.models import (
     image_key,
     is_hex_id,
     new_id,
+    seed_from_id,
 )
 from looksmith.domain.specs import (
     APPEARANCE_MAX_LENGTH,
@@ -152,7 +153,7 @@ class GenerationService:
             tenant_id=tenant_id,
             name=name,
             spec=spec,
-            seed=generation_seed(generation_id),
+            seed=seed_from_id(generation_id),  # stored with it
             status=GenerationStatus.QUEUED,
             message=None,
             image_ids=(),
@@ -287,11 +288,6 @@ class GenerationService:
             created_at=image.created_at,
             updated_at=image.created_at,
         )
-
-
-def generation_seed(generation_id: str) -> int:
-    """The seed of a generation, derived from its (random) id and stored with it."""
-    return int(hashlib.sha256(generation_id.encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
 
 
 def tenant_generation(

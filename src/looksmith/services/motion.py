@@ -15,6 +15,7 @@ from looksmith.domain.models import (
     StoredImage,
     image_key,
     new_id,
+    seed_from_id,
 )
 from looksmith.domain.motion import (
     DEFAULT_MOTION_TYPE,
@@ -47,11 +48,6 @@ log = logging.getLogger(__name__)
 
 UPSCALE_FACTOR = 2
 SOURCE_GONE = "the look it was made from was deleted"
-
-
-def seed_of(object_id: str) -> int:
-    """A stable seed from an id, so a rerun renders the same bytes."""
-    return int(hashlib.sha256(object_id.encode()).hexdigest()[:8], 16)
 
 
 class MotionService:
@@ -163,7 +159,7 @@ class MotionService:
             face=parent.face,
             motion_type=motion.motion_type,
             prompt=motion.prompt,
-            seed=seed_of(look.id),
+            seed=seed_from_id(look.id),
         )
         source = self._images.get_image(parent.id)
         width = source.width if source and source.width else clip.width

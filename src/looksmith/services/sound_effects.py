@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from looksmith.domain.models import JobKind, LookStatus, StatusChange, new_id
+from looksmith.domain.models import JobKind, LookStatus, StatusChange, new_id, seed_from_id
 from looksmith.domain.motion import SoundStatus, preview_key, sound_key
 from looksmith.errors import InvalidParameter
 from looksmith.ports import (
@@ -15,7 +15,6 @@ from looksmith.ports import (
     StatusEvents,
 )
 from looksmith.services.groups import GroupService
-from looksmith.services.motion import seed_of
 
 DEFAULT_SECONDS = 4.0
 
@@ -77,7 +76,9 @@ class SoundEffectService:
             self._finish(look.id, look.tenant_id, sound.id, SoundStatus.FAILED)
             return
         track = self._engine.ambience(
-            scene=motion.scene, seconds=motion.duration or DEFAULT_SECONDS, seed=seed_of(sound.id)
+            scene=motion.scene,
+            seconds=motion.duration or DEFAULT_SECONDS,
+            seed=seed_from_id(sound.id),
         )
         self._blobs.put(sound_key(look.id), track.data, track.content_type)
         # The video stream is copied, so a rerun after a crash here gives the same preview.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from looksmith.domain.models import (
@@ -12,6 +11,7 @@ from looksmith.domain.models import (
     TrainStatus,
     image_key,
     new_id,
+    seed_from_id,
 )
 from looksmith.domain.specs import TrainingPhoto
 from looksmith.errors import InvalidState, NotFound
@@ -87,7 +87,7 @@ class TrainingService:
         if not photos:
             self._finish(group, TrainStatus.FAILED, "no look with a face is left in the group")
             return
-        seed = int(hashlib.sha256(group.flow_id.encode()).hexdigest()[:8], 16)
+        seed = seed_from_id(group.flow_id)
         identity = self._engine.train(photos, seed=seed)
         key = f"identity/{group.id}/{group.flow_id}"
         self._blobs.put(key, identity, "application/octet-stream")
