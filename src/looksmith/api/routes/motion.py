@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from looksmith.api.blob_responses import blob_response
 from looksmith.api.deps import CurrentTenant, Motion, MotionMedia, SoundEffects
 from looksmith.api.motion_schemas import (
     AddMotionRequest,
@@ -15,7 +16,6 @@ from looksmith.api.motion_schemas import (
     SoundEffectIdData,
     SoundEffectIdResponse,
 )
-from looksmith.api.routes.images import byte_range
 from looksmith.api.schemas import ErrorResponse
 
 router = APIRouter(tags=["motion"])
@@ -93,22 +93,14 @@ def get_media(
 ) -> Response:
     """The bytes, with ETag; single byte ranges are honoured, as video players need."""
     content = media.open(look_id=look_id, name=name, expires=expires, signature=signature)
-    etag = f'"{content.etag}"'
-    # Not immutable: adding a sound effect replaces the preview under the same link.
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Accept-Ranges": "bytes"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    data, status = content.data, 200
-    if range_header:
-        span = byte_range(range_header, len(data))
-        if span is None:
-            headers["Content-Range"] = f"bytes */{len(data)}"
-            return Response(status_code=416, headers=headers)
-        start, end = span
-        headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-        data, status = data[start : end + 1], 206
-    return Response(
-        content=data, status_code=status, media_type=content.content_type, headers=headers
+    return blob_response(
+        request,
+        content.data,
+        etag=content.etag,
+        content_type=content.content_type,
+        # Not immutable: adding a sound effect replaces the preview under the same link.
+        cache_control="private, no-cache",
+        range_header=range_header,
     )
 
 
