@@ -1,11 +1,12 @@
-"""Add motion, sound effect and upscale against a real server process (embedded deployment)."""
+"""Add motion, sound effect and upscale against real server processes, embedded and scaled out.
+
+Scaled out, the motion jobs run in Celery workers and the previews are presigned S3 links.
+"""
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import av
@@ -14,17 +15,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.deployment import Deployment, embedded
+from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Deployment]:
-    """One embedded server: motion adds no moving part the scaled-out suites do not cover."""
-    with embedded(tmp_path / "data") as deployment:
-        yield deployment
 
 
 def until(client: httpx.Client, path: str, done: Any) -> dict[str, Any]:
