@@ -173,3 +173,22 @@ def test_workers_skip_tenants_at_their_running_cap(container: Container):
     container.jobs.finish(first, failed=False, error=None, now=now)
     second = claim(now=now, lease_seconds=60)
     assert second is not None and second.target_id == a_jobs[1]
+
+
+def test_a_refusal_is_not_replayed_to_the_retry_it_invites(
+    settings: Settings, container: Container, api_key: str
+):
+    limit(container, api_key, max_queued_jobs=1)
+    client = TestClient(limited_app(settings, container))
+    assert generate(client, api_key) == 200
+    headers = {"x-api-key": api_key, "idempotency-key": "retry-me"}
+    refused = client.post(GENERATE, json=VALID_BODY, headers=headers)
+    assert refused.status_code == 429
+    assert container.workers is not None
+    container.workers.run_until_idle()
+    retried = client.post(GENERATE, json=VALID_BODY, headers=headers)
+    assert retried.status_code == 200  # run afresh, not the stored 429
+    assert "idempotent-replayed" not in retried.headers
+    again = client.post(GENERATE, json=VALID_BODY, headers=headers)
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (200, "true")
+    assert again.json() == retried.json()

@@ -16,6 +16,9 @@ REPLAY_SECONDS = 24 * 3600
 ABANDONED_AFTER_SECONDS = 120.0
 
 
+_NOT_NOW = frozenset({408, 429})
+
+
 class Outcome(StrEnum):
     """What to do with a request that carries an idempotency key."""
 
@@ -72,8 +75,12 @@ class IdempotencyService:
         return Decision(Outcome.REPLAY, found.status, found.body)
 
     def finish(self, *, tenant_id: str, key: str, status: int, body: bytes) -> None:
-        """Record the answer to replay; a server error is not kept, so a retry runs again."""
-        if status >= 500:
+        """Record the answer to replay.
+
+        A server error or a "not now" (408, 429: rate limit, quota) is not kept, so the retry
+        that ``Retry-After`` invites runs the request afresh instead of replaying the refusal.
+        """
+        if status >= 500 or status in _NOT_NOW:
             self._store.forget(tenant_id, key)
         else:
             self._store.record(tenant_id, key, status=status, body=body)
