@@ -21,7 +21,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_status import BODY
-from servers import free_port, looksmith_cli
+from servers import UNLIMITED, free_port, looksmith_cli
 
 WAITERS = 1000
 FLEET = 50
@@ -47,7 +47,7 @@ class _Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "looksmith", "serve", "--port", str(self.port)],
-            env={**os.environ, "LOOKSMITH_DATA_DIR": str(data_dir), **env},
+            env={**os.environ, **UNLIMITED, "LOOKSMITH_DATA_DIR": str(data_dir), **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_status import BODY
 from loadgen import load
-from servers import looksmith_cli, running
+from servers import UNLIMITED, looksmith_cli, running
 
 POSTGRES = os.environ.get("LOOKSMITH_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 BROKER = os.environ.get("LOOKSMITH_BENCH_REDIS", "redis://127.0.0.1:6379/10")
@@ -50,7 +50,7 @@ def _workers(count: int, env: dict[str, str]) -> Iterator[None]:
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "looksmith", "worker", "--concurrency", "2"],
-            env={**os.environ, **env},
+            env={**os.environ, **UNLIMITED, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -35,13 +35,17 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
     raise RuntimeError(f"{url} did not answer in 30 s")
 
 
+# The benchmarks measure the service, not its limiter: bursts here would only measure 429s.
+UNLIMITED = {"LOOKSMITH_RATE_LIMIT__ENABLED": "false"}
+
+
 @contextlib.contextmanager
 def running(args: list[str], probe_path: str, env: dict[str, str] | None = None) -> Iterator[int]:
     """Run ``python args... --port P`` style servers; yields the port."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *args, str(port)],
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **UNLIMITED, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
