@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import inspect
 import json
+import math
+import re
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +33,10 @@ from looksmith.client import (
     Unauthorized,
     WaitTimeout,
 )
+from looksmith.client._core import Image, save
+from looksmith.client._flow import WAIT_MARGIN
+from looksmith.client._models import Generation
+from looksmith.domain import specs
 
 GEN_ID = "51be01eda38e4c2b9836f06957f66b7d"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -567,3 +576,271 @@ def test_motion_sound_and_upscale_requests():
         {"id": "new1"},
         {"id": "new1"},
     ]
+
+
+# -- review fixes (issue 7): paths, deadlines, timeouts, images, retries ----------------------
+
+
+def image_answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=b"\xff\xd8\xffjpeg", headers={"content-type": "image/jpeg"})
+
+
+@pytest.mark.parametrize(
+    "hostile_id", ["../escaped", "../../etc/passwd", "/tmp/abs", "a/b", "[/x] name", ".hidden"]
+)
+def test_download_never_writes_outside_the_folder(tmp_path: Path, hostile_id: str):
+    generation = Generation.model_validate(
+        {**status("success"), "id": hostile_id, "image_url_list": ["http://cdn.test/i/0?s=1"]}
+    )
+    folder = tmp_path / "out"
+    with make(image_answer) as client:
+        paths = client.download(generation, folder)
+    assert len(paths) == 1
+    assert paths[0].parent == folder
+    assert re.fullmatch(r"[A-Za-z0-9_-]+\.jpg", paths[0].name)
+    assert not paths[0].name.startswith(".")
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [paths[0].name]
+
+
+def test_save_refuses_a_name_that_leaves_the_folder(tmp_path: Path):
+    with pytest.raises(ResponseError, match="plain file name"):
+        save(tmp_path / "out", Image(name="../x.jpg", content=b"x"))
+    assert not (tmp_path / "x.jpg").exists()
+
+
+def test_a_retry_delay_past_the_wait_deadline_raises_wait_timeout_at_once():
+    fake = FakeTime()
+    busy = httpx.Response(503, json={"error": "busy"}, headers={"retry-after": "60"})
+    with make(lambda _: busy, fake) as client, pytest.raises(WaitTimeout):
+        client.wait(GEN_ID, timeout=5)
+    assert fake.sleeps == [], "60 s is past a 5 s wait: no sleep, no ServerError"
+
+
+def test_retries_inside_a_wait_stop_at_the_deadline():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(503, json={"error": "busy"}, headers={"retry-after": "2"})
+
+    client = make(handler, fake, retry=RetryPolicy(max_retries=10))
+    with client, pytest.raises(WaitTimeout):
+        client.wait(GEN_ID, timeout=5)
+    assert sum(fake.sleeps) <= 5
+    assert fake.sleeps == [2.0, 2.0]
+
+
+def test_a_long_poll_reads_no_longer_than_the_wait_allows():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(status("success"), **{"preference-applied": "wait=3"})
+
+    with make(handler, fake) as client:
+        client.wait(GEN_ID, timeout=3)
+    assert seen[0].headers["prefer"] == "wait=3"
+    assert seen[0].extensions["timeout"]["read"] <= 3 + WAIT_MARGIN
+
+
+def test_a_read_timeout_after_the_deadline_is_a_wait_timeout():
+    fake = FakeTime()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        fake.now += 10  # the held poll outlived the 5 s wait
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with make(slow, fake) as client, pytest.raises(WaitTimeout):
+        client.wait(GEN_ID, timeout=5)
+
+
+def test_wait_without_a_deadline_works():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+    answers = iter([ok(status("in_progress")), ok(status("success"))])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return next(answers)
+
+    with make(handler, fake) as client:
+        assert client.wait(GEN_ID, timeout=math.inf).succeeded
+    assert seen[0].headers["prefer"] == "wait=30"
+
+
+@pytest.mark.parametrize("kind", ["training", "look"])
+def test_status_waits_read_long_enough_for_a_held_poll(kind: str):
+    seen: list[httpx.Request] = []
+    ready = (
+        {"status": "ready", "error_msg": None, "created_at": 1, "updated_at": None}
+        if kind == "training"
+        else {"id": "l1", "group_id": "g1", "status": "completed"}
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(ready, **{"preference-applied": "wait=30"})
+
+    with make(handler) as client:
+        if kind == "training":
+            client.wait_training("g1")
+        else:
+            client.wait_look("l1")
+    assert seen[0].headers["prefer"] == "wait=30"
+    assert seen[0].extensions["timeout"]["read"] > 30, "a 30 s hold needs a read beyond 30 s"
+
+
+def test_retry_after_as_an_http_date_is_honoured(monkeypatch: pytest.MonkeyPatch):
+    fake = FakeTime()
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
+    when = email.utils.formatdate(1_700_000_000.0 + 9, usegmt=True)
+    answers = iter(
+        [httpx.Response(503, json={"error": "busy"}, headers={"retry-after": when}), ok({})]
+    )
+    with make(lambda _: next(answers), fake) as client:
+        client.groups()
+    assert fake.sleeps == [9.0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"}),
+         ResponseError),
+        (httpx.Response(204), ResponseError),
+        (httpx.Response(302, headers={"location": "http://elsewhere.test/"}), ResponseError),
+        (httpx.Response(200, content=b"\xff\xd8\xff"), ResponseError),  # no type at all
+        (httpx.Response(404, json={"error": "gone"}), NotFound),
+    ],
+)  # fmt: skip
+def test_only_2xx_images_are_saved(tmp_path: Path, answer: httpx.Response, error: type[Exception]):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer if request.url.host == "cdn.test" else ok(status("success"))
+
+    with make(handler) as client, pytest.raises(error):
+        client.download(client.generation(GEN_ID), tmp_path / "out")
+    assert not list(tmp_path.rglob("*.part"))
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_an_expired_image_link_is_refreshed_once(tmp_path: Path):
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "cdn.test":
+            return httpx.Response(403, json={"error": "expired"})
+        if request.url.host == "fresh.test":
+            return image_answer(request)
+        fresh = [f"http://fresh.test/image/{i}?Signature=new" for i in range(4)]
+        return ok({**status("success"), "image_url_list": fresh})
+
+    stale = Generation.model_validate(status("success"))
+    with make(handler) as client:
+        paths = client.download(stale, tmp_path)
+    assert len(paths) == 4
+    assert [r.url.host for r in seen] == ["cdn.test", "api.test"] + ["fresh.test"] * 4
+
+
+def test_a_refused_image_link_is_not_an_api_key_error(tmp_path: Path):
+    refused = httpx.Response(403, json={"error": "signature"})
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return refused if request.url.host == "cdn.test" else ok(status("success"))
+
+    with make(handler) as client, pytest.raises(ApiError) as raised:
+        client.download(client.generation(GEN_ID), tmp_path)
+    assert not isinstance(raised.value, Unauthorized)
+    assert raised.value.code == "image_link_refused"
+    assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.parametrize("broken", [httpx.ReadError, httpx.RemoteProtocolError])
+def test_broken_reads_are_retried_for_gets_and_keyed_posts(broken: type[httpx.TransportError]):
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) % 2:
+            raise broken("connection reset", request=request)
+        return ok({"generation_id": GEN_ID} if request.method == "POST" else {})
+
+    with make(handler, fake) as client:
+        client.groups()
+        client.generate_looks(
+            group_id="g", prompt="p", orientation="square", pose="close_up", style="Noir"
+        )
+    assert [r.method for r in seen] == ["GET", "GET", "POST", "POST"]
+    assert seen[2].headers["idempotency-key"] == seen[3].headers["idempotency-key"]
+
+
+def test_broken_reads_are_bounded_and_unkeyed_deletes_are_not_retried():
+    fake = FakeTime()
+    seen: list[httpx.Request] = []
+
+    def broken(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        raise httpx.ReadError("reset", request=request)
+
+    with make(broken, fake, retry=RetryPolicy(max_retries=2)) as client:
+        with pytest.raises(TransportError):
+            client.groups()
+        assert len(seen) == 3
+        with pytest.raises(TransportError):
+            client.delete_look("l1")
+    assert len(seen) == 4, "a DELETE without an idempotency key is sent once"
+
+
+def test_async_upload_reads_the_file_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(b"\xff\xd8\xffphoto")
+    threads: list[bool] = []
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        assert request.content == b"\xff\xd8\xffphoto"
+        return ok({"id": "a1", "image_key": "image/a1/original", "url": "http://x/a1"})
+
+    async def scenario() -> None:
+        async with AsyncClient(
+            "http://api.test", "k", transport=httpx.MockTransport(handler)
+        ) as client:
+            assert (await client.upload(photo)).image_key == "image/a1/original"
+
+    asyncio.run(scenario())
+    assert threads == [False], "the file is read in a worker thread"
+
+
+def test_both_clients_take_the_same_parameters():
+    public = {m for m in dir(Client) if not m.startswith("_")} - {"close", "base_url", "has_key"}
+    for method in sorted(public):
+        sync_params = inspect.signature(getattr(Client, method)).parameters
+        async_params = inspect.signature(getattr(AsyncClient, method)).parameters
+        assert list(sync_params) == list(async_params), method
+        for name, parameter in sync_params.items():
+            other = async_params[name]
+            assert (parameter.kind, parameter.default, parameter.annotation) == (
+                other.kind,
+                other.default,
+                other.annotation,
+            ), f"{method}({name})"
+    constructor = set(inspect.signature(Client.__init__).parameters)
+    assert constructor == set(inspect.signature(AsyncClient.__init__).parameters)
+
+
+@pytest.mark.parametrize("name", ["Age", "Gender", "Ethnicity", "Orientation", "Pose", "Style"])
+def test_client_enums_equal_the_servers(name: str):
+    ours = getattr(client_package, name)
+    theirs = getattr(specs, name)
+    assert [(m.name, m.value) for m in ours] == [(m.name, m.value) for m in theirs]

@@ -18,6 +18,7 @@ from looksmith.client._base import (
     accepted_id,
     look_body,
     photo_body,
+    read_upload,
 )
 from looksmith.client._core import DEFAULT_TIMEOUT, save
 from looksmith.client._flow import Flow, Now, RetryPolicy, Send, Sleep
@@ -163,7 +164,8 @@ class AsyncClient(BaseClient):
 
     async def upload(self, file: str | Path | bytes, *, content_type: str | None = None) -> Asset:
         """Upload a photo (a path or bytes); the type comes from the name or the bytes."""
-        return await self._drive(self._perform(self._upload_call(file, content_type)))
+        data, name = await asyncio.to_thread(read_upload, file)  # off the event loop
+        return await self._drive(self._perform(self._upload_call(data, name, content_type)))
 
     async def create_group(
         self, *, name: str, image_key: str, generation_id: str | None = None

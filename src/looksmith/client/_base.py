@@ -52,12 +52,7 @@ class BaseClient:
     def _perform(self, call: Call[T]) -> Flow[T]:
         return perform(call, self._retry)
 
-    def _upload_call(self, file: str | Path | bytes, content_type: str | None) -> Call[Asset]:
-        if isinstance(file, bytes):
-            data, name = file, None
-        else:
-            path = Path(file)
-            data, name = path.read_bytes(), path.name
+    def _upload_call(self, data: bytes, name: str | None, content_type: str | None) -> Call[Asset]:
         return self._core.upload(data, content_type or sniff_content_type(data, name))
 
     def _generation_waiter(
@@ -98,6 +93,20 @@ class BaseClient:
         waiter = self._generation_waiter(generation_id, timeout, poll_interval, on_progress)
         return wait(waiter, self._retry, on_progress)
 
+    def _wait_status(
+        self,
+        build: Callable[[dict[str, str], float | None], Call[T]],
+        finished: Callable[[T], bool],
+        timeout: float,
+        poll_interval: float,
+        on_progress: Progress[T] | None,
+    ) -> Flow[T]:
+        """A wait on a status read (training, look): long polls and ETags where offered."""
+        waiter: Waiter[T] = Waiter(
+            build=build, finished=finished, timeout=timeout, interval=poll_interval
+        )
+        return wait(waiter, self._retry, on_progress)
+
     def _wait_training(
         self,
         group_id: str,
@@ -105,13 +114,15 @@ class BaseClient:
         poll_interval: float,
         on_progress: Progress[Training] | None,
     ) -> Flow[Training]:
-        waiter: Waiter[Training] = Waiter(
-            build=lambda headers, _: self._core.training(group_id, headers=headers),
-            finished=lambda training: training.finished,
-            timeout=timeout,
-            interval=poll_interval,
+        return self._wait_status(
+            lambda headers, read_timeout: self._core.training(
+                group_id, headers=headers, read_timeout=read_timeout
+            ),
+            lambda training: training.finished,
+            timeout,
+            poll_interval,
+            on_progress,
         )
-        return wait(waiter, self._retry, on_progress)
 
     def _wait_look(
         self,
@@ -120,16 +131,26 @@ class BaseClient:
         poll_interval: float,
         on_progress: Progress[Look] | None,
     ) -> Flow[Look]:
-        waiter: Waiter[Look] = Waiter(
-            build=lambda headers, _: self._core.look(look_id, headers=headers),
-            finished=lambda look: look.finished,
-            timeout=timeout,
-            interval=poll_interval,
+        return self._wait_status(
+            lambda headers, read_timeout: self._core.look(
+                look_id, headers=headers, read_timeout=read_timeout
+            ),
+            lambda look: look.finished,
+            timeout,
+            poll_interval,
+            on_progress,
         )
-        return wait(waiter, self._retry, on_progress)
 
     def _download(self, generation: Generation) -> Flow[list[Image]]:
-        return download(generation, self._core.image, self._retry)
+        return download(generation, self._core.image, self._core.generation, self._retry)
+
+
+def read_upload(file: str | Path | bytes) -> tuple[bytes, str | None]:
+    """The bytes of an upload and its file name, if it has one."""
+    if isinstance(file, bytes):
+        return file, None
+    path = Path(file)
+    return path.read_bytes(), path.name
 
 
 def photo_body(

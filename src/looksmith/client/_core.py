@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from looksmith.client._answers import (
     parse_nothing,
     parse_training_started,
 )
+from looksmith.client._errors import ApiError, ResponseError
 from looksmith.client._models import (
     Accepted,
     Asset,
@@ -209,17 +211,35 @@ class Core:
         return Call(request, parse_training_started)
 
     def training(
-        self, group_id: str, *, headers: Mapping[str, str] | None = None
+        self,
+        group_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        read_timeout: float | None = None,
     ) -> Call[Training]:
         """``GET /v2/photo_avatar/train/status/{group_id}``."""
         request = self.request(
-            "GET", f"/v2/photo_avatar/train/status/{_segment(group_id)}", headers=headers
+            "GET",
+            f"/v2/photo_avatar/train/status/{_segment(group_id)}",
+            headers=headers,
+            read_timeout=read_timeout,
         )
         return Call(request, lambda r: parse_data(r, Training))
 
-    def look(self, look_id: str, *, headers: Mapping[str, str] | None = None) -> Call[Look]:
+    def look(
+        self,
+        look_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        read_timeout: float | None = None,
+    ) -> Call[Look]:
         """``GET /v2/photo_avatar/{id}``."""
-        request = self.request("GET", f"/v2/photo_avatar/{_segment(look_id)}", headers=headers)
+        request = self.request(
+            "GET",
+            f"/v2/photo_avatar/{_segment(look_id)}",
+            headers=headers,
+            read_timeout=read_timeout,
+        )
         return Call(request, lambda r: parse_data(r, Look))
 
     def groups(self, page: int, limit: int) -> Call[GroupList]:
@@ -284,9 +304,22 @@ class Core:
 
 
 def _image(response: httpx.Response, name: str) -> Image:
+    if response.status_code == 403:
+        # Not the API key (links carry no key): the link's signature expired or is wrong.
+        raise ApiError(
+            "the image link was refused: its signature expired or does not match",
+            status_code=403,
+            code="image_link_refused",
+            request_id=response.headers.get("x-request-id"),
+        )
     if response.status_code >= 400:
         raise api_error(response)
-    kind = response.headers.get("content-type", "").split(";")[0].strip()
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not 200 <= response.status_code < 300 or not kind.startswith("image/"):
+        raise ResponseError(
+            f"the image link answered {response.status_code} {kind or 'without a type'},"
+            " not an image"
+        )
     return Image(name=name + _EXTENSIONS.get(kind, ".img"), content=response.content)
 
 
@@ -296,15 +329,22 @@ def _segment(value: str) -> str:
 
 
 def image_names(generation: Generation) -> list[tuple[str, str]]:
-    """(url, file stem) for each image of a finished generation."""
+    """(url, file stem) for each image of a finished generation.
+
+    The stem comes from the server's id, so it is reduced to letters, digits, ``_`` and ``-``:
+    no id can name a path outside the folder (``../x``, ``/etc/x``) or a hidden file.
+    """
     urls = generation.image_url_list or []
-    return [(url, f"{generation.id}_{index}") for index, url in enumerate(urls, start=1)]
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", generation.id) or "generation"
+    return [(url, f"{stem}_{index}") for index, url in enumerate(urls, start=1)]
 
 
 def save(folder: Path, image: Image) -> Path:
     """Writes ``image`` under ``folder`` (created if needed), whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / image.name
+    if path.resolve().parent != folder.resolve():
+        raise ResponseError(f"refusing to save {image.name!r}: it is not a plain file name")
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(image.content)
     partial.replace(path)

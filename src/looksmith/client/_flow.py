@@ -20,6 +20,8 @@ from looksmith.client._models import Generation
 
 T = TypeVar("T")
 
+WAIT_MARGIN = 5.0  # seconds a poll may read past a wait's deadline (a late answer, the network)
+
 
 @dataclass(frozen=True)
 class Send:
@@ -87,21 +89,45 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
-def exchange(request: httpx.Request, retry: RetryPolicy) -> Flow[httpx.Response]:
-    """Send ``request``, retrying as ``retry`` allows; the last response (any status)."""
+def _repeatable(request: httpx.Request, exc: httpx.TransportError) -> bool:
+    """Whether a transport failure may be retried for this request."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return True  # nothing was sent: safe for any method
+    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
+        # The connection broke mid-answer. A read changes nothing, and a POST carrying an
+        # idempotency key is replayed, not repeated, by a server that keeps the keys.
+        return request.method == "GET" or "idempotency-key" in request.headers
+    return False  # a timeout: the server may still be working on it
+
+
+def exchange(
+    request: httpx.Request, retry: RetryPolicy, deadline: float | None = None
+) -> Flow[httpx.Response]:
+    """Send ``request``, retrying as ``retry`` allows; the last response (any status).
+
+    With a ``deadline`` (a wait's), a retry whose delay would end past it raises
+    ``WaitTimeout`` instead of sleeping.
+    """
     attempt = 0
     while True:
         outcome: httpx.Response | httpx.TransportError = yield Send(request)
         if isinstance(outcome, httpx.TransportError):
-            # Only a failed connect is safe to repeat for any method: nothing was sent.
-            unsent = isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout)
-            delay = retry.delay(attempt, None) if unsent else None
+            delay = retry.delay(attempt, None) if _repeatable(request, outcome) else None
             if delay is None:
                 raise transport_error(outcome) from outcome
         else:
             delay = retry.delay(attempt, outcome)
             if delay is None:
                 return outcome
+        if deadline is not None and (yield NOW) + delay > deadline:
+            why = (
+                f"HTTP {outcome.status_code}"
+                if isinstance(outcome, httpx.Response)
+                else "a broken connection"
+            )
+            raise WaitTimeout(
+                f"the wait timed out: after {why}, the next try would be in {delay:g} s"
+            )
         yield Sleep(delay)
         attempt += 1
 
@@ -141,9 +167,11 @@ class Waiter(Generic[T]):
             headers["if-none-match"] = self.etag
         read_timeout = None
         if self.long_poll:
-            hold = max(1, min(self.hold, int(self.deadline - now)))
+            remaining = self.deadline - now  # may be infinite: min() before int()
+            hold = max(1, int(min(self.hold, remaining)))
             headers["prefer"] = f"wait={hold}"
-            read_timeout = hold + DEFAULT_TIMEOUT  # a held answer takes up to ``hold`` seconds
+            # A held answer takes up to ``hold`` seconds; never read much past the deadline.
+            read_timeout = min(hold + DEFAULT_TIMEOUT, max(remaining, 0.0) + WAIT_MARGIN)
         return self.build(headers, read_timeout)
 
     def feed(self, response: httpx.Response, call: Call[T], now: float) -> float | None:
@@ -169,7 +197,12 @@ def wait(
     waiter.deadline = (yield NOW) + waiter.timeout
     while True:
         call = waiter.next_call((yield NOW))
-        response = yield from exchange(call.request, retry)
+        try:
+            response = yield from exchange(call.request, retry, waiter.deadline)
+        except Timeout as exc:
+            if (yield NOW) < waiter.deadline:
+                raise
+            raise WaitTimeout("the wait timed out while the server held the poll") from exc
         delay = waiter.feed(response, call, (yield NOW))
         if waiter.changed and on_progress is not None and waiter.latest is not None:
             on_progress(waiter.latest)
@@ -181,10 +214,26 @@ def wait(
 
 
 def download(
-    generation: Generation, image: Callable[[str, str], Call[Image]], retry: RetryPolicy
+    generation: Generation,
+    image: Callable[[str, str], Call[Image]],
+    refresh: Callable[[str], Call[Generation]],
+    retry: RetryPolicy,
 ) -> Flow[list[Image]]:
-    """Fetch every image of a finished generation."""
+    """Fetch every image of a finished generation.
+
+    Signed links expire: when one is refused (403), the generation is read again, once, for
+    fresh links, and the download goes on with those.
+    """
     images: list[Image] = []
-    for url, stem in image_names(generation):
-        images.append((yield from perform(image(url, stem), retry)))
+    names = image_names(generation)
+    refreshed = False
+    while len(images) < len(names):
+        url, stem = names[len(images)]
+        call = image(url, stem)
+        response = yield from exchange(call.request, retry)
+        if response.status_code == 403 and not refreshed:
+            refreshed = True
+            names = image_names((yield from perform(refresh(generation.id), retry)))
+            continue
+        images.append(call.parse(response))
     return images

@@ -17,6 +17,7 @@ from looksmith.client._base import (
     accepted_id,
     look_body,
     photo_body,
+    read_upload,
 )
 from looksmith.client._core import DEFAULT_TIMEOUT, save
 from looksmith.client._flow import Flow, Now, RetryPolicy, Send, Sleep
@@ -162,7 +163,8 @@ class Client(BaseClient):
 
     def upload(self, file: str | Path | bytes, *, content_type: str | None = None) -> Asset:
         """Upload a photo (a path or bytes); the type comes from the name or the bytes."""
-        return self._drive(self._perform(self._upload_call(file, content_type)))
+        data, name = read_upload(file)
+        return self._drive(self._perform(self._upload_call(data, name, content_type)))
 
     def create_group(self, *, name: str, image_key: str, generation_id: str | None = None) -> Look:
         """Create a group from an uploaded or generated image; its first look is returned."""
