@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -144,7 +144,11 @@ class DiffusersSettings(BaseModel):
         "picture); default: the model's own (512 for SD 1.5, 1024 for SDXL).",
     )
     batch_size: int = Field(
-        default=4, ge=1, le=64, description="Largest number of pictures denoised at once."
+        default=8,
+        ge=1,
+        le=64,
+        description="Largest number of pictures denoised at once; above 4 (the pictures of one "
+        "generation), jobs waiting together are joined into one batch.",
     )
     identity_token: str = Field(
         default="ohwx", min_length=1, description="Rare token that names a trained person."
@@ -164,6 +168,22 @@ class DiffusersSettings(BaseModel):
     start_timeout_seconds: float = Field(
         default=900.0, gt=0, description="Longest wait for a host to load its model."
     )
+    host_silence_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="Longest a running job's host may send nothing (no step, no result) before "
+        "it counts as hung: it is killed and the job resent to a fresh host.",
+    )
+
+    @field_validator("devices")
+    @classmethod
+    def _some_device(cls, value: str) -> str:
+        if not any(device.strip() for device in value.split(",")):
+            raise ValueError(
+                "LOOKSMITH_DIFFUSERS__DEVICES names no device: give one or more torch devices, "
+                "comma-separated, e.g. 'cuda' or 'cuda:0,cuda:1'"
+            )
+        return value
 
     @property
     def device_list(self) -> list[str]:

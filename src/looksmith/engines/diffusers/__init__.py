@@ -67,6 +67,7 @@ def build_diffusers_engine(settings: DiffusersSettings) -> DiffusersEngine:
             ),
             restarts=settings.host_restarts,
             start_timeout=settings.start_timeout_seconds,
+            silence_timeout=settings.host_silence_seconds,
         )
         for device in settings.device_list
     ]

@@ -4,8 +4,11 @@ Each ``EngineHost`` is one spawned child process holding one model on one device
 for a free host, is sent over a pipe, and its replies are read until the result comes. If the
 host dies on the way (killed, out of memory, a crash in native code) it is started again and
 the job is sent to the fresh host, up to ``restarts`` times; the worker itself never dies with
-it. A job that fails inside a living host (an exception) fails at once, and the job runner
-decides whether to try it again.
+it. A host that says nothing for ``silence_timeout`` seconds while a job runs (no progress, no
+result) counts as dead too: it is killed and replaced. A job that fails inside a living host (an
+exception) fails at once, and the job runner decides whether to try it again. A job left any
+other way (its progress callback raised, a reply could not be read, the worker is interrupted)
+kills its host, so no stale reply can reach the next job.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import itertools
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -50,10 +54,20 @@ class EngineJobFailed(RuntimeError):
 class EngineHost:
     """One child process with one model on one device; one job at a time."""
 
-    def __init__(self, options: HostOptions, *, restarts: int, start_timeout: float) -> None:
+    def __init__(
+        self,
+        options: HostOptions,
+        *,
+        restarts: int,
+        start_timeout: float,
+        silence_timeout: float = 600.0,
+        target: Callable[[Connection, HostOptions], None] = host.main,
+    ) -> None:
         self.options = options
         self._restarts = restarts
         self._start_timeout = start_timeout
+        self._silence_timeout = silence_timeout
+        self._target = target  # the host's entry point; tests give a fake one
         self._context = multiprocessing.get_context("spawn")
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
@@ -78,6 +92,8 @@ class EngineHost:
                 self._ensure_started()
                 try:
                     return self._exchange(job, on_progress)
+                except EngineJobFailed:
+                    raise  # the host is alive and done with the job
                 except HostDied as exc:
                     self._discard()
                     if attempt >= self._restarts:
@@ -91,6 +107,10 @@ class EngineHost:
                         job.job_id,
                         exc,
                     )
+                except BaseException:
+                    # Left mid-job: the host may still send this job's replies, so it goes.
+                    self._discard()
+                    raise
             raise AssertionError("unreachable")
 
     def stop(self) -> None:
@@ -109,7 +129,7 @@ class EngineHost:
         self._discard()
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=host.main,
+            target=self._target,
             args=(child, self.options),
             name=f"looksmith-engine-{self.options.device}",
             daemon=True,
@@ -118,7 +138,11 @@ class EngineHost:
         child.close()
         self._process, self._conn = process, parent
         self.starts += 1
-        reply = self._receive(timeout=self._start_timeout)
+        try:
+            reply = self._receive(timeout=self._start_timeout)
+        except BaseException:
+            self._discard()  # a host that did not start in time must not live on
+            raise
         if not isinstance(reply, HostReady):
             self._discard()
             raise RuntimeError(f"engine host did not start: {reply}")
@@ -140,7 +164,9 @@ class EngineHost:
             raise HostDied(str(exc)) from exc
         log.info("engine host pid %s: job %d started", self.pid, job.job_id)
         while True:
-            reply = self._receive(timeout=None)
+            reply = self._receive(timeout=self._silence_timeout)
+            if isinstance(reply, Progress | JobFailed) and reply.job_id != job.job_id:
+                raise HostDied(f"reply for job {reply.job_id} during job {job.job_id}")
             if isinstance(reply, Progress):
                 log.debug("job %d: step %d/%d", reply.job_id, reply.step, reply.total)
                 if on_progress is not None:
@@ -153,19 +179,18 @@ class EngineHost:
             raise HostDied(f"unexpected reply {type(reply).__name__}")
 
     def _receive(self, *, timeout: float | None) -> object:
-        """The next message; ``HostDied`` if the process exits first."""
+        """The next message; ``HostDied`` if the process exits first or nothing comes in time."""
         assert self._conn is not None and self._process is not None
-        waited = 0.0
-        while timeout is None or waited < timeout:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while deadline is None or (left := deadline - time.monotonic()) > 0:
             try:
-                if self._conn.poll(0.5):
+                if self._conn.poll(0.5 if deadline is None else min(0.5, left)):
                     return self._conn.recv()
             except (EOFError, OSError) as exc:
                 raise HostDied(f"pipe closed, exit code {self._process.exitcode}") from exc
             if not self._process.is_alive():
                 raise HostDied(f"exit code {self._process.exitcode}")
-            waited += 0.5
-        raise HostDied(f"no answer in {timeout:.0f} s")
+        raise HostDied(f"no answer in {timeout:g} s")
 
     def _discard(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -203,7 +228,9 @@ class HostPool:
     can join it, and hands every joined caller its own pictures.
     """
 
-    def __init__(self, hosts: Sequence[EngineHost], *, batch_size: int = 4) -> None:
+    def __init__(self, hosts: Sequence[EngineHost], *, batch_size: int = 8) -> None:
+        if not hosts:
+            raise ValueError("a host pool needs at least one engine host (one per device)")
         self.hosts = list(hosts)
         self.batch_size = batch_size
         self.batches_run = 0
@@ -222,19 +249,6 @@ class HostPool:
         """How many jobs wait for a host."""
         with self._cond:
             return len(self._waiting)
-
-    def native_resolution(self) -> int:
-        """The native side length of the model (starting a host if none runs yet)."""
-        with self._cond:
-            while not self._free:
-                self._cond.wait()
-            chosen = self._free.pop()
-        try:
-            return chosen.start().resolution
-        finally:
-            with self._cond:
-                self._free.append(chosen)
-                self._cond.notify_all()
 
     def run(self, job: Job, on_progress: ProgressCallback | None = None) -> Rendered | Trained:
         """Run ``job`` on a free host, maybe in one batch with other waiting jobs."""
@@ -324,6 +338,11 @@ class HostPool:
 
         result = chosen.run(joined, fan_out)
         assert isinstance(result, Rendered)
+        if len(result.images) != len(joined.seeds):
+            raise EngineJobFailed(
+                f"render job {joined.job_id} returned {len(result.images)} pictures "
+                f"for {len(joined.seeds)} seeds"
+            )
         with self._cond:
             self.jobs_joined += len(parts)
         results: list[Rendered | Trained] = []
