@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -126,3 +128,27 @@ def test_a_sound_effect_job_is_durable_and_rerunnable(setup: Setup):
     assert look.motion is not None and look.motion.sound is not None
     sound = look.motion.sound
     assert (sound.id, sound.status, sound.duration) == (sound_id, SoundStatus.COMPLETED, 4.0)
+
+
+def test_a_sound_effect_whose_look_is_deleted_mid_run_leaves_no_blobs(setup: Setup):
+    container = setup.container
+    pending = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt="office", motion_type=None
+    )
+    setup.motion.run(pending.id)
+    container.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
+    engine = container.sound_effects._engine
+    real_ambience = engine.ambience
+
+    def ambience_then_delete(**kwargs: Any) -> Any:
+        track = real_ambience(**kwargs)
+        container.groups.delete_look(tenant_id=setup.tenant_id, look_id=pending.id)
+        return track
+
+    container.sound_effects._engine = SimpleNamespace(  # type: ignore[assignment]
+        ambience=ambience_then_delete, add_sound=engine.add_sound
+    )
+    container.sound_effects.run(pending.id)
+    blobs = container.sound_effects._blobs
+    assert blobs.keys(f"motion/{pending.id}/") == []
+    assert blobs.get(image_key(pending.id)) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from looksmith.domain.models import JobKind, LookStatus, StatusChange, new_id, seed_from_id
-from looksmith.domain.motion import SoundStatus, preview_key, sound_key
+from looksmith.domain.motion import SoundStatus, motion_keys, preview_key, sound_key
 from looksmith.errors import InvalidParameter
 from looksmith.ports import (
     BlobStore,
@@ -83,10 +83,13 @@ class SoundEffectService:
         self._blobs.put(sound_key(look.id), track.data, track.content_type)
         # The video stream is copied, so a rerun after a crash here gives the same preview.
         self._blobs.put(preview_key(look.id), self._engine.add_sound(video, track), "video/mp4")
-        self._finish(
+        finished = self._finish(
             look.id, look.tenant_id, sound.id, SoundStatus.COMPLETED,
             size=len(track.data), duration=track.duration,
         )  # fmt: skip
+        if not finished and self._groups.get_look(look.id) is None:  # deleted while making
+            for key in motion_keys(look.id):
+                self._blobs.delete(key)
 
     def give_up(self, target_id: str, reason: str) -> None:
         """Fail a sound effect that kept failing."""
@@ -104,8 +107,9 @@ class SoundEffectService:
         *,
         size: int | None = None,
         duration: float | None = None,
-    ) -> None:
-        if self._motion.finish_sound_effect(
+    ) -> bool:
+        """Record the outcome; False if the sound effect was no longer pending (or is gone)."""
+        if not self._motion.finish_sound_effect(
             look_id,
             sound_id=sound_id,
             status=status,
@@ -113,6 +117,6 @@ class SoundEffectService:
             duration=duration,
             at=self._clock.now(),
         ):
-            self._events.publish(
-                StatusChange("look", look_id, tenant_id, LookStatus.COMPLETED.value)
-            )
+            return False
+        self._events.publish(StatusChange("look", look_id, tenant_id, LookStatus.COMPLETED.value))
+        return True
