@@ -90,9 +90,9 @@ class Runtime:
         steps: int | None = None,
     ) -> list[bytes]:
         """One JPEG per seed (with its prompts), rendered natively, resized to the picture."""
-        if lora is not None:
-            self._load_lora(lora)
         try:
+            if lora is not None:
+                self._load_lora(lora)  # inside: a load that fails half-way is unloaded too
             images: list[Image.Image] = []
             size = self.options.batch_size
             for start in range(0, len(seeds), size):
@@ -214,6 +214,7 @@ class Runtime:
                 for key, value in state.items()
             }
         finally:
+            unet.eval()  # rendering after a failed training must not run in training mode
             unet.delete_adapters(ADAPTER)
         metadata = {
             "format": "pt",
