@@ -33,7 +33,7 @@ def motion_columns() -> list[Column[object]]:
         Column("motion_prompt", Text, nullable=True),
         Column("motion_scene", Text, nullable=True),
         Column("upscaled", Boolean, nullable=False, server_default=false()),
-        Column("upscaled_look_id", String(32), nullable=True),
+        Column("upscaled_look_id", String(32), nullable=True, index=True),
         Column("media_width", Integer, nullable=True),
         Column("media_height", Integer, nullable=True),
         Column("media_duration", Float, nullable=True),
