@@ -147,6 +147,33 @@ def test_after_max_attempts_the_generation_fails_with_a_reason(tmp_path, clock):
     assert stored.image_ids == ()
 
 
+class ShortEngine:
+    """Renders one picture fewer than asked."""
+
+    name = "short"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._real = ProceduralEngine()
+
+    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> list[RenderedImage]:
+        self.calls += 1
+        return self._real.render_photos(spec, seed=seed, count=count - 1)
+
+
+def test_too_few_pictures_from_the_engine_fail_the_attempt_and_store_nothing(tmp_path, clock):
+    engine = ShortEngine()
+    container = make_container(tmp_path, clock, engine)
+    generation_id = submit(container)
+    assert container.workers.run_until_idle() == 2
+    assert engine.calls == 2  # retried like any other engine error, then given up
+    stored = stored_generation(container, generation_id)
+    assert stored.status is GenerationStatus.FAILED
+    assert stored.message == "rendering failed; please try again"
+    assert stored.image_ids == ()
+    assert blob_keys(container) == []
+
+
 def test_a_job_whose_worker_died_too_often_fails_the_generation(container, clock):
     generation_id = submit(container)
     store = SqlJobStore(container.database)

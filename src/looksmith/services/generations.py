@@ -192,8 +192,15 @@ class GenerationService:
             return
         # The engine renders the four pictures together (one batch on a GPU); each stored
         # picture still reports its own progress step.
+        pictures = list(render(IMAGES_PER_GENERATION))
+        if len(pictures) != IMAGES_PER_GENERATION:
+            # An engine fault: nothing is stored, and the job runner tries again or gives up.
+            raise RuntimeError(
+                f"the {self._engine.name} engine returned {len(pictures)} pictures, "
+                f"not {IMAGES_PER_GENERATION}"
+            )
         images = []
-        for index, rendered in enumerate(render(IMAGES_PER_GENERATION)):
+        for index, rendered in enumerate(pictures):
             images.append(self._store(generation, index, rendered))
             self._report_progress(generation, index + 1)
         is_look = generation.kind is GenerationKind.LOOK
