@@ -12,6 +12,7 @@ from looksmith.container import Container
 from looksmith.domain.models import JobKind, Look, LookStatus, StatusChange, image_key
 from looksmith.domain.motion import SoundStatus, preview_key
 from looksmith.domain.webhooks import event_type_for
+from looksmith.services.groups import Page
 from looksmith.services.motion import MotionService
 from tests.support.photos import astronaut_jpeg
 
@@ -152,3 +153,24 @@ def test_a_sound_effect_whose_look_is_deleted_mid_run_leaves_no_blobs(setup: Set
     blobs = container.sound_effects._blobs
     assert blobs.keys(f"motion/{pending.id}/") == []
     assert blobs.get(image_key(pending.id)) is None
+
+
+def test_a_group_preview_is_never_a_motion_look_without_its_still(setup: Setup):
+    container = setup.container
+
+    def preview() -> str | None:
+        _, [summary] = container.groups.list_groups(
+            tenant_id=setup.tenant_id, page=Page(page=1, limit=10)
+        )
+        return summary.preview_look_id
+
+    assert preview() == setup.look.id
+    pending = setup.motion.add_motion(
+        tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type=None
+    )
+    container.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
+    assert preview() is None  # the pending motion look has no still yet
+    setup.motion.run(pending.id)  # fails: its source is gone
+    failed = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    assert failed.status is LookStatus.FAILED
+    assert preview() is None

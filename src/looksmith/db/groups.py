@@ -149,13 +149,18 @@ class SqlGroupRepository:
     def list_groups(
         self, tenant_id: str, *, offset: int, limit: int
     ) -> tuple[int, Sequence[GroupSummary]]:
-        """One page of the tenant's groups, newest first, with look counts and a preview."""
+        """One page of the tenant's groups, newest first, with look counts and the oldest
+        completed look as the preview."""
         look_count = (
             select(func.count()).where(looks.c.group_id == avatar_groups.c.id).scalar_subquery()
         )
+        # Only a completed look surely has its picture: a pending or failed motion look has none.
         preview = (
             select(looks.c.id)
-            .where(looks.c.group_id == avatar_groups.c.id)
+            .where(
+                looks.c.group_id == avatar_groups.c.id,
+                looks.c.status == LookStatus.COMPLETED.value,
+            )
             .order_by(looks.c.created_at, looks.c.id)
             .limit(1)
             .scalar_subquery()
