@@ -98,6 +98,7 @@ class Container:
     motion: MotionService
     sound_effects: SoundEffectService
     motion_media: MotionMediaService
+    image_engine: ImageEngine | None = None  # stopped with the container (engine hosts)
 
     def start(self) -> None:
         """Start the in-process workers and the webhook deliverer, if this process runs jobs."""
@@ -116,10 +117,13 @@ class Container:
         return True
 
     def stop(self) -> None:
-        """Stop the workers and close database connections."""
+        """Stop the workers, the image engine's processes, and close database connections."""
         if self.workers is not None:
             self.workers.stop()
         self.deliverer.stop()
+        stop_engine = getattr(self.image_engine, "stop", None)  # engines with host processes
+        if callable(stop_engine):
+            stop_engine()
         self.database.dispose()
 
 
@@ -226,6 +230,7 @@ def build_container(
         motion_media=MotionMediaService(
             blobs=blobs, signer=signer, clock=clock, url_ttl_seconds=settings.image_url_ttl_seconds
         ),
+        image_engine=adapters.engine,
     )
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from looksmith.config import DiffusersSettings
+from looksmith.clock import ManualClock
+from looksmith.config import DiffusersSettings, Settings
+from looksmith.container import build_container
+from looksmith.db.migrate import upgrade
 from looksmith.engines.diffusers.client import (
     EngineHost,
     EngineJobFailed,
@@ -18,6 +23,7 @@ from looksmith.engines.diffusers.client import (
     _Waiting,
 )
 from looksmith.engines.diffusers.protocol import HostOptions, Rendered, RenderJob, Trained
+from looksmith.engines.procedural import ProceduralEngine
 from tests.diffusers import fake_hosts
 
 OPTIONS = HostOptions(
@@ -166,3 +172,43 @@ def test_no_device_is_refused_naming_the_setting(devices: str):
 
 def test_batches_join_generations_by_default():
     assert DiffusersSettings().batch_size == 8
+
+
+def test_stop_cuts_a_running_job_short_and_starts_no_new_host(hosts):
+    host = hosts(fake_hosts.silent, restarts=2)
+    host.start()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            host.run(job(1))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    host.stop(wait=0.2)  # the job holds the host: it is killed, not waited for
+    worker.join(timeout=30)
+
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and "was stopped" in str(outcome[0])
+    assert host.starts == 1  # no fresh host after stop
+    assert engine_children() == []
+
+
+class StoppableEngine(ProceduralEngine):
+    stopped = 0
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+def test_stopping_the_container_stops_its_image_engine(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path / "data")
+    upgrade(settings.sqlalchemy_url)
+    engine = StoppableEngine()
+    container = build_container(settings, clock=ManualClock(), image_engine=engine)
+
+    container.stop()
+
+    assert engine.stopped == 1

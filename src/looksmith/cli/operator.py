@@ -136,7 +136,7 @@ def worker(
     try:
         job_worker.main(concurrency=concurrency or settings.workers)
     finally:
-        container.deliverer.stop()
+        container.stop()  # the deliverer, the engine's host processes, the database pool
 
 
 def migrate() -> None:

@@ -72,6 +72,7 @@ class EngineHost:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self._stopped = False
         self.ready: HostReady | None = None
         self.starts = 0
 
@@ -113,20 +114,33 @@ class EngineHost:
                     raise
             raise AssertionError("unreachable")
 
-    def stop(self) -> None:
-        """Ask the host to exit, then make sure it has."""
-        with self._lock:
+    def stop(self, *, wait: float = 10.0) -> None:
+        """Ask the host to exit, then make sure it has; no host starts after this.
+
+        A job still running after ``wait`` seconds is cut short: its host is killed.
+        """
+        self._stopped = True
+        if not self._lock.acquire(timeout=wait):
+            process = self._process
+            if process is not None and process.is_alive():
+                process.kill()  # the running job fails; no fresh host replaces this one
+            return
+        try:
             if self._conn is not None:
                 with contextlib.suppress(OSError):
                     self._conn.send(Shutdown())
             if self._process is not None:
-                self._process.join(timeout=10)
+                self._process.join(timeout=wait)
             self._discard()
+        finally:
+            self._lock.release()
 
     def _ensure_started(self) -> HostReady:
         if self._process is not None and self._process.is_alive() and self.ready is not None:
             return self.ready
         self._discard()
+        if self._stopped:
+            raise RuntimeError(f"engine host on {self.options.device} was stopped")
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=self._target,
