@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from looksmith.cli import EXIT_BROKEN_PIPE
 from looksmith.client import Age, Ethnicity, Gender, Orientation, Pose, Style
 from tests.support.deployment import Deployment, embedded
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
-from tests.support.server import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -170,9 +170,71 @@ def test_help_lists_every_allowed_value():
             assert value.value in text, value
 
 
-def test_unused_port_is_unreachable():
-    """A sanity check for the exit-3 test: nothing answers on a fresh free port."""
-    port = free_port()
-    result = run("group", "list", "--base-url", f"http://127.0.0.1:{port}", env={
-        "LOOKSMITH_API_KEY": "k"})  # fmt: skip
-    assert result.returncode == 3
+# -- review fixes (issue 7): local paths, odd names, pipes, long polls, last-resort errors ----
+
+
+def generated(env: dict[str, str]) -> str:
+    """The id of a finished photo generation."""
+    accepted = ok_json("photo", "generate", *PHOTO, env=env)
+    ok_json("status", accepted["generation_id"], "--wait", env=env)
+    return str(accepted["generation_id"])
+
+
+def test_an_unusable_out_folder_is_a_clean_usage_error(env: dict[str, str], tmp_path: Path):
+    generation_id = generated(env)
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    result = run("status", generation_id, "--out", str(afile / "sub"), env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().startswith("error: ")
+    assert str(afile / "sub") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_an_unreadable_photo_is_a_clean_usage_error(env: dict[str, str]):
+    # /proc/self/mem is a file that exists but cannot be read from the start, even by root.
+    for args in (
+        ["upload", "/proc/self/mem"],
+        ["group", "create", "X", "--photo", "/proc/self/mem"],
+    ):
+        result = run(*args, env=env)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().startswith("error: /proc/self/mem: ")
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["bad [/x] name", "[bold]loud[/bold]", "../../etc", "ü [link=x]"])
+def test_names_print_as_they_are(env: dict[str, str], tmp_path: Path, name: str):
+    photo = tmp_path / "eileen.jpg"
+    photo.write_bytes(astronaut_jpeg())
+    created = run("group", "create", name, "--photo", str(photo), "--wait", env=env)
+    assert created.returncode == 0, created.stderr
+    assert name in created.stdout
+    listing = run("group", "list", "--limit", "100", env=env)
+    assert listing.returncode == 0, listing.stderr
+    assert name in listing.stdout
+
+
+def test_a_closed_pipe_ends_quietly(env: dict[str, str]):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LOOKSMITH_")}
+    for args in (["group", "list"], ["group", "list", "--json"]):
+        process = subprocess.Popen(
+            [*COMMAND, *args],
+            env={**clean, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before the command writes a byte
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) == EXIT_BROKEN_PIPE, stderr
+        assert stderr == ""
+
+
+def test_an_endless_timeout_is_accepted(env: dict[str, str]):
+    generation_id = generated(env)
+    result = run("status", generation_id, "--wait", "--timeout", "inf", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "success"

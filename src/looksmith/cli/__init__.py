@@ -8,6 +8,7 @@ or configuration, 3 server or network error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,13 +33,23 @@ def build_app() -> typer.Typer:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` and run the command; returns the exit status."""
+    """Parse ``argv`` and run the command; returns the exit status.
+
+    No error ends in a traceback: a failure the commands did not foresee prints ``error: ...``
+    and exits 3. When the reader of the output goes away (``looksmith group list | head -1``),
+    the command stops quietly with 141, the status of a process ended by SIGPIPE, as other
+    Unix tools do; it cannot be mistaken for 0-3.
+    """
     from looksmith.errors import LooksmithError
 
     command = typer.main.get_command(build_app())
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = command.main(args=args, prog_name="looksmith", standalone_mode=False)
+        # Not ``command.main``: on a broken pipe it exits 1, which here means "the job failed".
+        with command.make_context("looksmith", args) as context:
+            result = command.invoke(context)
+    except typer.Exit as exc:  # --help, and the commands' own exit codes
+        return exc.exit_code
     except typer.TyperException as exc:  # usage errors (exit 2) and the like
         show = getattr(exc, "show", None)
         if show is not None:
@@ -46,10 +57,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"error: {exc.format_message()}", file=sys.stderr)
         return exc.exit_code
-    except typer.Abort:
+    except (typer.Abort, EOFError):
         print("aborted", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except LooksmithError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the last resort: a message, never a traceback
+        print(f"error: {exc or type(exc).__name__}", file=sys.stderr)
+        return 3
     return result if isinstance(result, int) else 0
+
+
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,11 +20,24 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from looksmith.client import Generation, Look, Training
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console(Console):
+    """Rich's console, except that a closed pipe reaches ``main`` (Rich itself exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+
+
+# Markup off: names, ids and messages come from users and servers, and a ``[/x]`` in a group's
+# name must print as it is, not be read as a style (or crash the table). Colour goes only
+# through ``Text`` objects built here (``badge``).
+out = _Console(highlight=False, soft_wrap=True, markup=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 if not out.is_terminal:
     out.width = 1000  # piped: keep links whole on one line, never folded at 80 columns
 
@@ -45,10 +59,16 @@ def emit_json(value: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
     print(json.dumps(dump(value), indent=2))
 
 
-def badge(status: str) -> str:
+def badge(status: str) -> Text:
     """A status in its colour."""
-    style = _STATUS_STYLE.get(status.lower(), "yellow")
-    return f"[{style}]{status}[/{style}]"
+    return Text(status, style=_STATUS_STYLE.get(status.lower(), "yellow"))
+
+
+def cell(value: object) -> Text:
+    """A table cell, shown as it is: never read as markup; a badge keeps its colour."""
+    if isinstance(value, Text):
+        return value
+    return Text("-" if value is None or value == "" else str(value))
 
 
 def fields(title: str, rows: Sequence[tuple[str, object]]) -> None:
@@ -57,7 +77,7 @@ def fields(title: str, rows: Sequence[tuple[str, object]]) -> None:
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for name, value in rows:
-        table.add_row(name, "-" if value is None or value == "" else str(value))
+        table.add_row(name, cell(value))
     out.print(table)
 
 
@@ -70,7 +90,7 @@ def listing(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("-" if cell is None else str(cell) for cell in row))
+        table.add_row(*(cell(value) for value in row))
     out.print(table)
 
 
@@ -110,17 +130,18 @@ def training(group_id: str, result: Training) -> None:
 
 
 @contextmanager
-def waiting(what: str, *, quiet: bool) -> Iterator[Callable[[Any], None]]:
+def waiting(what: str, *, quiet: bool) -> Iterator[Callable[[Any], None] | None]:
     """A spinner (and a bar once the server reports progress) on stderr while waiting.
 
-    Yields the progress callback for ``wait``; quiet (for ``--json``) shows nothing.
+    Yields the progress callback for ``wait``; quiet (for ``--json``) yields None, so the wait
+    long-polls instead of asking for progress every second.
     """
     if quiet:
-        yield lambda _: None
+        yield None
         return
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),

@@ -1,8 +1,9 @@
 """The client's commands: photos, status, uploads, groups and looks, over ``looksmith.client``.
 
 They talk to a server over HTTP only (``LOOKSMITH_BASE_URL``, ``LOOKSMITH_API_KEY``), so they
-work against any server of the API. Exit codes: 0 success, 1 the job failed, 2 usage, 3 server
-or network error (an error answer, an unreachable server, or a wait that ran out of time).
+work against any server of the API. Exit codes: 0 success, 1 the job failed, 2 usage (including
+a local file or folder that cannot be read or written, e.g. ``--out`` naming a file), 3 server or
+network error (an error answer, an unreachable server, or a wait that ran out of time).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from looksmith.cli import _render as render
 from looksmith.client import (
     Age,
+    Asset,
     Client,
     Ethnicity,
     Gender,
@@ -25,6 +27,7 @@ from looksmith.client import (
     LooksmithError,
     Orientation,
     Pose,
+    ResponseError,
     Style,
 )
 
@@ -73,8 +76,14 @@ def _client(base_url: str | None, api_key: str | None) -> Iterator[Client]:
                 raise typer.Exit(EXIT_USAGE)
             yield client
     except LooksmithError as exc:
-        render.err.print(f"error: {exc}", markup=False)
+        render.err.print(f"error: {exc}")
         raise typer.Exit(EXIT_SERVER) from None
+    except BrokenPipeError:
+        raise  # the reader went away: ``main`` ends quietly
+    except OSError as exc:  # a local path: the photo to upload, the folder to save into
+        where = f"{exc.filename}: " if exc.filename else ""
+        render.err.print(f"error: {where}{exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _finish(failed: bool) -> None:
@@ -165,7 +174,7 @@ def upload(
 ) -> None:
     """Upload a photo; prints its image key, the start of a group."""
     with _client(base_url, api_key) as client:
-        asset = client.upload(file)
+        asset = _upload(client, file)
     if as_json:
         render.emit_json(asset)
     else:
@@ -177,19 +186,30 @@ def upload(
 # -- groups ----------------------------------------------------------------------------------
 
 
+def _upload(client: Client, file: Path) -> Asset:
+    """Upload ``file``; a read failure names the file (reads on an open file carry no name)."""
+    try:
+        return client.upload(file)
+    except OSError as exc:
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(file)) from exc
+
+
 def _image_key(client: Client, image_key: str | None, photo_file: Path | None) -> str:
     if (image_key is None) == (photo_file is None):
         render.err.print("error: give exactly one of --image-key and --photo")
         raise typer.Exit(EXIT_USAGE)
     if photo_file is not None:
-        key = client.upload(photo_file).image_key
-        assert key is not None, "the server's upload answer has no image_key"
+        key = _upload(client, photo_file).image_key
+        if not key:
+            raise ResponseError("the server's upload answer has no image_key")
         return key
-    assert image_key is not None
+    assert image_key is not None  # checked above: exactly one of the two is given
     return image_key
 
 
-def _waited(what: str, quiet: bool, wait: Callable[[Callable[[object], None]], T]) -> T:
+def _waited(what: str, quiet: bool, wait: Callable[[Callable[[Any], None] | None], T]) -> T:
     with render.waiting(what, quiet=quiet) as report:
         return wait(report)
 
