@@ -9,7 +9,8 @@ LooksmithError            500 internal_error
 ├── MethodNotAllowed      405 method_not_allowed
 ├── PayloadTooLarge       413 payload_too_large
 ├── UnsupportedMediaType  415 unsupported_media_type
-└── RateLimited           429 rate_limit_exceeded (carries Retry-After and RateLimit headers)
+├── RateLimited           429 rate_limit_exceeded (carries Retry-After and RateLimit headers)
+└── PermanentJobError     a background job that cannot succeed however often it runs
 
 An error's ``headers`` go out with its response.
 """
@@ -113,6 +114,13 @@ class RateLimited(LooksmithError):
         # Retry-After is whole seconds, and 0 would invite an immediate retry.
         self.retry_after = max(1, retry_after)
         super().__init__(message, headers={"Retry-After": str(self.retry_after), **(headers or {})})
+
+
+class PermanentJobError(LooksmithError):
+    """This job cannot succeed however often it runs."""
+
+    # Raised inside a job (an engine, a service): the job runner gives up on it at once, and the
+    # message, meant for the client, becomes the reason its target failed.
 
 
 class ServiceUnavailable(LooksmithError):

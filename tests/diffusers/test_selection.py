@@ -23,6 +23,7 @@ from looksmith.engines.diffusers import INSTALL_HINT
 from looksmith.engines.diffusers.engine import adapter_metadata, image_seed
 from looksmith.engines.diffusers.prompts import look_prompt, negative_prompt, photo_prompt
 from looksmith.engines.procedural import ProceduralEngine
+from looksmith.errors import PermanentJobError
 from tests.diffusers.conftest import require_extra
 from tests.support.photos import astronaut_jpeg
 
@@ -149,7 +150,7 @@ def test_an_identity_from_another_engine_is_refused():
         [TrainingPhoto(astronaut_jpeg(), FaceBox(170, 40, 120, 150))], seed=1
     )
     for identity in (procedural, b"", b"\x05\x00\x00\x00\x00\x00\x00\x00{}"):
-        with pytest.raises(ValueError, match="train the group again"):
+        with pytest.raises(PermanentJobError, match="train the group again"):
             adapter_metadata(identity)
 
 

@@ -23,6 +23,7 @@ from looksmith.domain.models import (
 )
 from looksmith.domain.specs import PhotoSpec
 from looksmith.engines.procedural import ProceduralEngine
+from looksmith.errors import PermanentJobError
 from tests.support import VALID_BODY
 
 
@@ -172,6 +173,27 @@ def test_too_few_pictures_from_the_engine_fail_the_attempt_and_store_nothing(tmp
     assert stored.message == "rendering failed; please try again"
     assert stored.image_ids == ()
     assert blob_keys(container) == []
+
+
+class HopelessEngine(ShortEngine):
+    """Refuses every render with a reason no retry can change."""
+
+    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> list[RenderedImage]:
+        self.calls += 1
+        raise PermanentJobError("the group's identity is unusable; train the group again")
+
+
+def test_a_job_that_cannot_succeed_fails_at_once_with_its_own_reason(tmp_path, clock):
+    engine = HopelessEngine()
+    container = make_container(tmp_path, clock, engine)
+    generation_id = submit(container)
+    assert container.workers.run_until_idle() == 1
+    assert engine.calls == 1  # not retried
+    stored = stored_generation(container, generation_id)
+    assert stored.status is GenerationStatus.FAILED
+    assert stored.message == (
+        "rendering failed: the group's identity is unusable; train the group again"
+    )
 
 
 def test_a_job_whose_worker_died_too_often_fails_the_generation(container, clock):

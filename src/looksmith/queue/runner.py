@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from looksmith.domain.models import Job, JobKind
+from looksmith.errors import PermanentJobError
 from looksmith.logs import bind_job_id, reset_job_id
 from looksmith.ports import Clock, JobHandler, JobStore
 
@@ -45,6 +46,12 @@ class JobRunner:
             return
         try:
             handler.run(job.target_id)
+        except PermanentJobError as exc:
+            # No attempt can succeed: give up now, with the reason the client can act on.
+            log.warning("job %s (%s %s) cannot succeed: %s", job.id, job.kind, job.target_id, exc)
+            handler.give_up(job.target_id, f"failed: {exc.message}")
+            error = f"{type(exc).__name__}: {exc}"
+            self._jobs.finish(job, failed=True, error=error, now=self._clock.now())
         except Exception as exc:
             log.exception("job %s (%s %s) failed", job.id, job.kind, job.target_id)
             self._after_error(job, handler, f"{type(exc).__name__}: {exc}")

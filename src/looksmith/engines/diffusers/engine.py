@@ -23,6 +23,7 @@ from looksmith.engines.diffusers.prompts import (
     training_prompt,
 )
 from looksmith.engines.diffusers.protocol import Photo, Rendered, RenderJob, Trained, TrainJob
+from looksmith.errors import PermanentJobError
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +36,27 @@ def image_seed(seed: int, index: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
+class UnusableIdentity(PermanentJobError, ValueError):
+    """The group's identity is no LoRA of this engine: no retry helps, a new training does."""
+
+
 def adapter_metadata(identity: bytes) -> dict[str, str]:
-    """The ``__metadata__`` of a safetensors file, read without torch; ValueError if not one."""
+    """The ``__metadata__`` of a safetensors file, read without torch; ``UnusableIdentity`` if
+    not one."""
     if len(identity) < 8:
-        raise ValueError("identity is not a LoRA adapter; train the group again")
+        raise UnusableIdentity("the group's identity is not a LoRA adapter; train the group again")
     (length,) = struct.unpack("<Q", identity[:8])
     try:
         header = json.loads(identity[8 : 8 + length])
     except ValueError as exc:
-        raise ValueError("identity is not a LoRA adapter; train the group again") from exc
+        raise UnusableIdentity(
+            "the group's identity is not a LoRA adapter; train the group again"
+        ) from exc
     metadata = header.get("__metadata__") if isinstance(header, dict) else None
     if not isinstance(metadata, dict) or TOKEN_KEY not in metadata:
-        raise ValueError("identity was not trained by the diffusers engine; train the group again")
+        raise UnusableIdentity(
+            "the group was not trained by the diffusers engine; train the group again"
+        )
     return {str(k): str(v) for k, v in metadata.items()}
 
 
