@@ -87,7 +87,8 @@ def test_add_motion_sound_effect_and_upscale(client: TestClient, api_key: str):
     effect = sounded["background_sound_effect"]
     assert (effect["status"], effect["sound_effect_id"]) == ("completed", sound_id)
     meta = effect["file_meta"]
-    assert set(meta) == {"id", "size", "duration", "status", "mime_type", "created_ts"}
+    assert set(meta) == {"id", "size", "duration", "status", "mime_type", "meta", "created_ts"}
+    assert meta["meta"] == {}
     assert (meta["status"], meta["mime_type"], meta["duration"]) == ("completed", "audio/mp4", 4.0)
     track = client.get(effect["sound_effect_preview_url"])
     assert track.headers["content-type"] == "audio/mp4" and len(track.content) == meta["size"]

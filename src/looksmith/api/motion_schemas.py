@@ -68,6 +68,9 @@ class FileMeta(BaseModel):
     duration: float | None
     status: Literal["pending", "completed", "failed"]
     mime_type: str
+    meta: dict[str, object] = Field(
+        default_factory=dict, description="Always empty: no further facts are kept."
+    )
     created_ts: int
 
 
