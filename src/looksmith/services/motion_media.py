@@ -9,6 +9,7 @@ from looksmith.domain.models import Look, LookStatus, is_hex_id
 from looksmith.domain.motion import SoundStatus, preview_key, sound_key
 from looksmith.errors import Forbidden, NotFound
 from looksmith.ports import BlobStore, Clock, UrlSigner
+from looksmith.services.signed_links import SignedLinks
 
 MEDIA_TYPES = {"preview.mp4": "video/mp4", "sound_effect.m4a": "audio/mp4"}
 
@@ -37,24 +38,20 @@ class MotionMediaService:
         self, *, blobs: BlobStore, signer: UrlSigner, clock: Clock, url_ttl_seconds: int
     ) -> None:
         self._blobs = blobs
-        self._signer = signer
-        self._clock = clock
-        self._ttl = url_ttl_seconds
+        self._links = SignedLinks(signer=signer, clock=clock, ttl_seconds=url_ttl_seconds)
 
     def links(self, look: Look) -> MotionLinks:
         """Links of a completed motion look's preview and of its completed sound effect."""
         motion = look.motion
         if motion is None or look.status is not LookStatus.COMPLETED:
             return MotionLinks()
-        expires_at = int(self._clock.now()) + self._ttl
+        expires_at = self._links.expiry()
         sound = motion.sound
         sound_ready = sound is not None and sound.status is SoundStatus.COMPLETED
         return MotionLinks(
-            preview_url=self._signer.sign(preview_key(look.id), expires_at=expires_at),
+            preview_url=self._links.sign(preview_key(look.id), expires_at=expires_at),
             sound_url=(
-                self._signer.sign(sound_key(look.id), expires_at=expires_at)
-                if sound_ready
-                else None
+                self._links.sign(sound_key(look.id), expires_at=expires_at) if sound_ready else None
             ),
         )
 
@@ -66,18 +63,9 @@ class MotionMediaService:
         if content_type is None or not is_hex_id(look_id):
             raise NotFound(f"motion/{look_id}/{name} not found")
         key = f"motion/{look_id}/{name}"
-        if not self._signature_ok(key, expires, signature):
+        if not self._links.verify(key, expires, signature):
             raise Forbidden()
         data = self._blobs.get(key)
         if data is None:
             raise NotFound(f"{key} not found")
         return MediaContent(data, content_type, hashlib.sha256(data).hexdigest()[:32])
-
-    def _signature_ok(self, key: str, expires: str | None, signature: str | None) -> bool:
-        if not expires or not signature or not (expires.isascii() and expires.isdigit()):
-            return False
-        if len(expires) > 12:
-            return False
-        return self._signer.verify(
-            key, expires_at=int(expires), signature=signature, now=self._clock.now()
-        )
