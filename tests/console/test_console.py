@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from PIL import Image
 
+from looksmith.client import Client
 from looksmith.domain.specs import Age, Ethnicity, Gender, Orientation, Pose, Style
 from tests.console.conftest import PHONE, Tab
 from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg, encode
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
 
 
 def astronaut_png() -> bytes:
@@ -256,3 +262,90 @@ def test_console_responses_carry_a_strict_policy(server: Deployment, path: str) 
     assert "unsafe" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
+
+
+# -- review fixes (issue 7): the key form, retries, a stream that is down, a group that fails --
+
+
+def open_with(tab: Tab, server: Deployment, key: str, generation_ids: list[str]) -> None:
+    """Open the console signed in, with these generations remembered by the tab."""
+    tab.page.goto(f"{server.url}/console")
+    saved = [{"id": g, "name": "Saved", "kind": "photo", "createdAt": 0} for g in generation_ids]
+    tab.page.evaluate(
+        """([key, saved]) => {
+          sessionStorage.setItem("looksmith.key", key);
+          sessionStorage.setItem("looksmith.generations", JSON.stringify(saved));
+        }""",
+        [key, saved],
+    )
+    tab.page.reload()
+    tab.page.locator("#photos-view").wait_for(state="visible")
+
+
+def test_without_its_script_the_key_form_is_not_offered(browser: Browser, server: Deployment):
+    """Enter in a plain form would send GET /console?key=...: the form waits for console.js."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/console")
+        assert page.locator("#key-form").is_hidden()
+        assert page.locator("#key-form [name]").count() == 0
+    finally:
+        context.close()
+
+
+def test_enter_in_the_key_field_keeps_the_key_out_of_the_url(tab: Tab, server: Deployment):
+    tab.page.goto(f"{server.url}/console")
+    tab.page.locator("#key-input").fill("ls_typed-secret")
+    tab.page.locator("#key-input").press("Enter")
+    expect(tab.page.locator("#key-error")).to_contain_text("not accepted")
+    assert "ls_typed-secret" not in tab.page.url
+    assert "key=" not in tab.page.url
+
+
+def test_a_read_refused_as_invalid_is_not_retried(tab: Tab, server: Deployment):
+    reads: list[str] = []
+
+    def refuse(route: Route) -> None:
+        reads.append(route.request.url)
+        body = {"error": {"code": "invalid_parameter", "message": "refused for the test"}}
+        route.fulfill(status=400, content_type="application/json", body=json.dumps(body))
+
+    tab.page.route("**/v2/photo_avatar/generation/**", refuse)
+    tab.page.clock.install()
+    gen_id = "0" * 32
+    open_with(tab, server, server.create_key("refused-read"), [gen_id])
+    card = tab.page.locator(f"#gen-{gen_id}")
+    expect(card).to_contain_text("refused for the test")
+    tab.page.clock.run_for(60_000)  # twenty retries' worth, had it kept retrying
+    assert len(reads) == 1
+
+
+def test_cards_keep_moving_while_the_event_stream_is_down(tab: Tab, server: Deployment):
+    key = server.create_key("stream-down")
+    with Client(server.url, key) as client:
+        gen_id = client.generate_photos(**GENERATE).generation_id
+    tab.page.route("**/v2/photo_avatar/events", lambda route: route.abort())
+    open_with(tab, server, key, [gen_id])
+    expect(tab.page.locator("#live")).to_have_text("Reconnecting…")
+    expect(tab.page.locator(f"#gen-{gen_id} img")).to_have_count(4, timeout=LONG)
+
+
+def test_a_group_that_cannot_be_loaded_says_so(tab: Tab, server: Deployment):
+    key = server.create_key("group-refused")
+    with Client(server.url, key) as client:
+        image_key = client.upload(astronaut_jpeg()).image_key
+        assert image_key
+        client.create_group(name="Unloadable", image_key=image_key)
+    body = {"error": {"code": "invalid_parameter", "message": "looks refused for the test"}}
+    tab.page.route(
+        "**/v2/avatar_group/*/avatars*",
+        lambda route: route.fulfill(
+            status=400, content_type="application/json", body=json.dumps(body)
+        ),
+    )
+    sign_in(tab, server, key)
+    tab.page.locator("#tab-groups").click()
+    tab.page.locator(".group-card", has_text="Unloadable").click()
+    expect(tab.page.locator("#group-error")).to_contain_text("looks refused for the test")
+    expect(tab.page.locator("#train-hint")).to_have_text("The group could not be loaded.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,37 @@ def test_presigned_s3_links_are_allowed_by_their_origin(
     with _client(_settings(tmp_path, storage=storage)) as client:
         directives = _directives(client.get("/console").headers["content-security-policy"])
     assert directives["img-src"] == "'self' http://127.0.0.1:9"
+
+
+class _Forms(HTMLParser):
+    """Each form's attributes and the names of the controls inside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, tuple[dict[str, str | None], list[str]]] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "form":
+            self._open = fields.get("id") or f"form-{len(self.forms)}"
+            self.forms[self._open] = (fields, [])
+        elif self._open and tag in {"input", "select", "textarea", "button"} and "name" in fields:
+            self.forms[self._open][1].append(fields["name"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._open = None
+
+
+def test_the_key_form_cannot_put_the_key_into_a_url(client: TestClient) -> None:
+    """Enter pressed before console.js runs would submit the form natively (GET /console?key=)."""
+    parser = _Forms()
+    parser.feed(client.get("/console").text)
+    attributes, named = parser.forms["key-form"]
+    assert named == [], "a named control would be sent in the query string"
+    assert "hidden" in attributes, "the form appears only once console.js handles its submit"
+    assert (attributes.get("method") or "get").lower() == "post"
+    script = client.get("/console/console.js").text
+    handler = script.index('$("key-form").addEventListener("submit", connect);')
+    assert script.index('$("key-form").hidden = false;') > handler

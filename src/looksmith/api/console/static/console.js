@@ -43,7 +43,9 @@ const state = {
   groupLooks: [],
   training: null,
   stream: null, // AbortController of the event stream
+  fallback: null, // interval that reads unfinished generations while the stream is down
   poll: null,
+  groupLoad: "loading", // the open group's looks: "loading", "loaded" or "failed"
   upload: null, // {image_key, url}
   view: "photos",
 };
@@ -53,6 +55,13 @@ class ApiError extends Error {
     super(message);
     this.status = status;
   }
+}
+
+// Worth asking again: the server was unreachable (0), busy (429) or failing (5xx). Anything
+// else (400, 403, a malformed answer) will not change by asking again.
+function transient(error) {
+  const status = error && error.status;
+  return status === 0 || status === 429 || (status >= 500 && status < 600);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -206,7 +215,14 @@ async function checkKey(key) {
   }
 }
 
+function stopStream() {
+  if (state.stream) state.stream.abort();
+  state.stream = null;
+  stopFallbackPolling();
+}
+
 function start(key) {
+  stopStream(); // a second start (a reload racing a sign-in) must not leave two streams
   state.key = key;
   $("key-screen").hidden = true;
   $("tabs").hidden = false;
@@ -223,8 +239,7 @@ function signOut(message) {
   state.key = null;
   sessionStorage.removeItem(KEY_STORE);
   sessionStorage.removeItem(GEN_STORE);
-  if (state.stream) state.stream.abort();
-  state.stream = null;
+  stopStream();
   stopPolling();
   state.generations.clear();
   state.groups = [];
@@ -256,6 +271,21 @@ function setLive(mode) {
   const node = $("live");
   node.dataset.state = mode;
   node.textContent = { live: "Live", reconnecting: "Reconnecting…", connecting: "Connecting" }[mode];
+  if (mode === "reconnecting") startFallbackPolling();
+  else stopFallbackPolling();
+}
+
+// While the event stream is down, cards still move: unfinished generations are read every few
+// seconds until the stream is back (it then reads them once more itself).
+function startFallbackPolling() {
+  if (state.fallback) return;
+  refreshUnfinished();
+  state.fallback = setInterval(refreshUnfinished, 2 * POLL_MS);
+}
+
+function stopFallbackPolling() {
+  clearInterval(state.fallback);
+  state.fallback = null;
 }
 
 // EventSource cannot send headers, so the stream is read with fetch() and a ReadableStream.
@@ -297,7 +327,7 @@ async function followEvents() {
     } catch {
       if (controller.signal.aborted) return;
     }
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted || state.stream !== controller) return;
     setLive("reconnecting");
     await sleep(delay);
     delay = Math.min(delay * 2, 15000);
@@ -410,10 +440,16 @@ async function readGeneration(record) {
       return;
     }
     if (error.status === 401) return;
-    // Busy (429) or unreachable: read again in a moment; the card keeps what it showed.
-    setTimeout(() => {
-      if (state.generations.get(record.id) === record) loadGeneration(record);
-    }, 3000);
+    if (transient(error)) {
+      // Unreachable, busy or failing: read again in a moment; the card keeps what it showed.
+      setTimeout(() => {
+        if (state.generations.get(record.id) === record) loadGeneration(record);
+      }, 3000);
+    } else {
+      // Asking again would get the same answer: say so on the card and stop.
+      record.status = "failed";
+      record.msg = error.message || "This generation could not be read.";
+    }
   }
   if (state.generations.get(record.id) === record) renderGeneration(record); // not signed out since
 }
@@ -708,6 +744,7 @@ async function openGroup(groupId) {
   const group = state.groups.find((g) => g.id === groupId) || { id: groupId, name: "Avatar group", train_status: null };
   state.group = group;
   state.groupLooks = [];
+  state.groupLoad = "loading";
   state.training = group.train_status ? { status: group.train_status, error_msg: null } : null;
   showAlert($("group-error"), "");
   $("group-list").hidden = true;
@@ -729,10 +766,13 @@ function closeGroup() {
 async function refreshGroup() {
   const group = state.group;
   if (!group) return;
+  let failedTransiently = false;
   try {
     const looks = await api(`/v2/avatar_group/${encodeURIComponent(group.id)}/avatars?limit=100`);
     if (state.group !== group) return;
     state.groupLooks = looks.data.avatar_list;
+    if (state.groupLoad === "failed") showAlert($("group-error"), "");
+    state.groupLoad = "loaded";
     if (state.training) {
       const training = await api(`/v2/photo_avatar/train/status/${encodeURIComponent(group.id)}`);
       if (state.group !== group) return;
@@ -744,19 +784,23 @@ async function refreshGroup() {
       closeGroup();
       return;
     }
+    if (state.group !== group) return;
     if (error.status !== 401) showAlert($("group-error"), error.message);
+    if (state.groupLoad === "loading") state.groupLoad = "failed";
+    failedTransiently = transient(error);
   }
   renderGroup();
-  const waiting = state.groupLooks.some((look) => look.status === "pending")
+  const retry = state.groupLoad === "failed" && failedTransiently;
+  const waiting = retry || state.groupLooks.some((look) => look.status === "pending")
     || (state.training && state.training.status === "pending")
     || pendingLookGenerations(group.id).length > 0;
-  if (waiting) schedulePoll();
+  if (waiting) schedulePoll(retry ? 2 * POLL_MS : POLL_MS);
   else stopPolling();
 }
 
-function schedulePoll() {
+function schedulePoll(delay = POLL_MS) {
   stopPolling();
-  state.poll = setTimeout(refreshGroup, POLL_MS);
+  state.poll = setTimeout(refreshGroup, delay);
 }
 
 function stopPolling() {
@@ -781,7 +825,9 @@ function renderGroup() {
   $("train-button").disabled = completed === 0 || trainStatus === "pending";
   $("train-button").textContent = trainStatus === "ready" || trainStatus === "failed" ? "Train again" : "Train";
   let hint;
-  if (!looks.length) hint = "Loading the group…";
+  if (!looks.length && state.groupLoad === "loading") hint = "Loading the group…";
+  else if (!looks.length && state.groupLoad === "failed") hint = "The group could not be loaded.";
+  else if (!looks.length) hint = "This group has no looks. Add a photo of the person.";
   else if (!completed && looks.some((look) => look.status === "pending")) hint = "Checking the photo for a face. Training opens once a look is ready.";
   else if (!completed) hint = "No look has a usable face. Upload another photo of the person.";
   else if (!trainStatus) hint = "Train the group to learn the person, then generate new looks.";
@@ -878,6 +924,7 @@ function init() {
   choiceFields($("gen-choices"), Object.keys(CHOICES));
   choiceFields($("look-choices"), ["orientation", "pose", "style"]);
   $("key-form").addEventListener("submit", connect);
+  $("key-form").hidden = false; // only now: see index.html
   $("sign-out").addEventListener("click", () => signOut(""));
   $("tab-photos").addEventListener("click", () => showView("photos"));
   $("tab-groups").addEventListener("click", () => showView("groups"));
