@@ -296,7 +296,7 @@ class MotionRepository(Protocol):
         """Mark a pending motion look failed; an upscale frees its parent to be upscaled again."""
         ...
 
-    def start_sound_effect(self, look_id: str, *, sound_id: str, at: float) -> bool:
+    def start_sound_effect(self, look_id: str, *, tenant_id: str, sound_id: str, at: float) -> bool:
         """Give a completed motion look a pending sound effect and queue it, unless one is
         already pending; report whether it started."""
         ...

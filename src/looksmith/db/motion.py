@@ -98,12 +98,13 @@ class SqlMotionRepository:
             conn.execute(release)
         return True
 
-    def start_sound_effect(self, look_id: str, *, sound_id: str, at: float) -> bool:
+    def start_sound_effect(self, look_id: str, *, tenant_id: str, sound_id: str, at: float) -> bool:
         """Start a sound effect on a completed motion look without one pending, with its job."""
         query = (
             update(looks)
             .where(
                 looks.c.id == look_id,
+                looks.c.tenant_id == tenant_id,
                 looks.c.is_motion.is_(True),
                 looks.c.status == _COMPLETED,
                 (looks.c.sound_status.is_(None)) | (looks.c.sound_status != SoundStatus.PENDING),
@@ -116,11 +117,9 @@ class SqlMotionRepository:
                 sound_created_at=at,
             )
         )
-        tenant = select(looks.c.tenant_id).where(looks.c.id == look_id)
         with self._engine.begin() as conn:
             if conn.execute(query).rowcount != 1:
                 return False
-            tenant_id = conn.execute(tenant).scalar_one()
             conn.execute(
                 insert(jobs).values(**new_job(JobKind.ADD_SOUND_EFFECT, look_id, at, tenant_id))
             )

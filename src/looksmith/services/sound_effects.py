@@ -57,7 +57,10 @@ class SoundEffectService:
                 "id", f"photo avatar {look_id} is {look.status.value}, not completed"
             )
         sound_id = new_id()
-        if not self._motion.start_sound_effect(look.id, sound_id=sound_id, at=self._clock.now()):
+        started = self._motion.start_sound_effect(
+            look.id, tenant_id=tenant_id, sound_id=sound_id, at=self._clock.now()
+        )
+        if not started:
             raise InvalidParameter("id", "a sound effect for this look is still being made")
         self._queue.enqueue(JobKind.ADD_SOUND_EFFECT, look.id)
         return sound_id
