@@ -844,3 +844,11 @@ def test_client_enums_equal_the_servers(name: str):
     ours = getattr(client_package, name)
     theirs = getattr(specs, name)
     assert [(m.name, m.value) for m in ours] == [(m.name, m.value) for m in theirs]
+
+
+def test_a_failed_save_leaves_no_part_file(tmp_path: Path):
+    folder = tmp_path / "out"
+    (folder / f"{GEN_ID}_1.jpg").mkdir(parents=True)  # the file's place is taken by a folder
+    with make(image_answer) as client, pytest.raises(IsADirectoryError):
+        client.download(Generation.model_validate(status("success")), folder)
+    assert not list(tmp_path.rglob("*.part"))

@@ -346,6 +346,10 @@ def save(folder: Path, image: Image) -> Path:
     if path.resolve().parent != folder.resolve():
         raise ResponseError(f"refusing to save {image.name!r}: it is not a plain file name")
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(image.content)
-    partial.replace(path)
+    try:
+        partial.write_bytes(image.content)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a half-written file is never left behind
+        raise
     return path
