@@ -27,6 +27,11 @@ Exceptions::
         ├── RateLimited       429 (after retries), retry_after
         └── ServerError       5xx (503 after retries)
 
+An image link refused with 403 (its signature expired) is an ``ApiError`` with ``code``
+``image_link_refused``, not ``Unauthorized``: links carry no key. ``download`` first reads the
+generation again, once, for fresh links. Inside a ``wait``, a retry that would sleep past the
+wait's ``timeout`` raises ``WaitTimeout`` at once.
+
 The package imports nothing else of looksmith: it is a standalone SDK.
 """
 
