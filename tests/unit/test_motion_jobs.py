@@ -174,3 +174,16 @@ def test_a_group_preview_is_never_a_motion_look_without_its_still(setup: Setup):
     failed = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
     assert failed.status is LookStatus.FAILED
     assert preview() is None
+
+
+def test_a_new_group_previews_its_photo_while_the_face_check_runs(container: Container):
+    tenant_id = container.keys.authenticate(key=container.keys.create_tenant(name="t").key)
+    image = container.assets.upload(
+        tenant_id=tenant_id, data=astronaut_jpeg(), content_type="image/jpeg"
+    )
+    look = container.groups.create_group(
+        tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
+    )
+    assert look.status is LookStatus.PENDING
+    _, [summary] = container.groups.list_groups(tenant_id=tenant_id, page=Page(page=1, limit=10))
+    assert summary.preview_look_id == look.id  # a photo look has its picture from the start

@@ -149,17 +149,21 @@ class SqlGroupRepository:
     def list_groups(
         self, tenant_id: str, *, offset: int, limit: int
     ) -> tuple[int, Sequence[GroupSummary]]:
-        """One page of the tenant's groups, newest first, with look counts and the oldest
-        completed look as the preview."""
+        """One page of the tenant's groups, newest first, with look counts and a preview: the
+        oldest look that has its picture."""
         look_count = (
             select(func.count()).where(looks.c.group_id == avatar_groups.c.id).scalar_subquery()
         )
-        # Only a completed look surely has its picture: a pending or failed motion look has none.
+        # A photo look has its picture from the start, even while its face check runs; a motion
+        # look has its still only once completed.
         preview = (
             select(looks.c.id)
             .where(
                 looks.c.group_id == avatar_groups.c.id,
-                looks.c.status == LookStatus.COMPLETED.value,
+                or_(
+                    looks.c.is_motion.is_(False),
+                    looks.c.status == LookStatus.COMPLETED.value,
+                ),
             )
             .order_by(looks.c.created_at, looks.c.id)
             .limit(1)
