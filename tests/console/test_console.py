@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg, encode
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Route
+    from playwright.sync_api import Browser, Request, Route
 
 
 def astronaut_png() -> bytes:
@@ -349,3 +350,34 @@ def test_a_group_that_cannot_be_loaded_says_so(tab: Tab, server: Deployment):
     tab.page.locator(".group-card", has_text="Unloadable").click()
     expect(tab.page.locator("#group-error")).to_contain_text("looks refused for the test")
     expect(tab.page.locator("#train-hint")).to_have_text("The group could not be loaded.")
+
+
+def test_a_second_start_ends_the_first_event_stream(tab: Tab, server: Deployment):
+    """The saved key's check and a sign-in can both start the console: one stream stays open."""
+    key = server.create_key("two-starts")
+    held: list[Route] = []
+
+    def hold_first_check(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # answered below, after the sign-in has started the console
+
+    streams: list[Request] = []
+    ended: list[Request] = []
+    tab.page.on("request", lambda r: streams.append(r) if r.url.endswith("/events") else None)
+    tab.page.on("requestfailed", lambda r: ended.append(r) if r.url.endswith("/events") else None)
+    tab.page.goto(f"{server.url}/console")
+    tab.page.evaluate("key => sessionStorage.setItem('looksmith.key', key)", key)
+    tab.page.route("**/v2/avatar_group.list?limit=1", hold_first_check)
+    tab.page.reload()
+    tab.page.locator("#key-input").fill(key)
+    tab.page.get_by_role("button", name="Connect").click()
+    expect(tab.page.locator("#live")).to_have_text("Live")
+    assert len(held) == 1 and len(streams) == 1
+    held[0].continue_()  # the saved key's check succeeds: start() runs a second time
+    deadline = time.monotonic() + 30
+    while len(streams) < 2 or len(ended) < 1:
+        assert time.monotonic() < deadline, f"{len(streams)} streams, {len(ended)} ended"
+        tab.page.wait_for_timeout(100)
+    assert ended == streams[:1], "the first stream was aborted, the second stays open"
