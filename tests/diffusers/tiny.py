@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 
 def _byte_symbols() -> list[str]:
@@ -45,7 +46,6 @@ def build_tiny_pipeline(folder: Path) -> Path:
     """Save a tiny SD pipeline to ``folder`` and return it."""
     import torch
     from diffusers import (
-        AutoencoderKL,
         EulerDiscreteScheduler,
         StableDiffusionPipeline,
         UNet2DConditionModel,
@@ -83,16 +83,7 @@ def build_tiny_pipeline(folder: Path) -> Path:
         attention_head_dim=2,
         norm_num_groups=4,
     )
-    vae = AutoencoderKL(
-        in_channels=3,
-        out_channels=3,
-        block_out_channels=(8, 16),
-        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
-        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
-        latent_channels=4,
-        norm_num_groups=4,
-        sample_size=32,
-    )
+    vae = _tiny_vae()
     scheduler = EulerDiscreteScheduler(
         beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1
     )
@@ -114,7 +105,6 @@ def build_tiny_xl_pipeline(folder: Path) -> Path:
     """Save a tiny SDXL pipeline (two text encoders, micro-conditioning) to ``folder``."""
     import torch
     from diffusers import (
-        AutoencoderKL,
         EulerDiscreteScheduler,
         StableDiffusionXLPipeline,
         UNet2DConditionModel,
@@ -161,16 +151,7 @@ def build_tiny_xl_pipeline(folder: Path) -> Path:
         projection_class_embeddings_input_dim=16 + 6 * 8,
         norm_num_groups=4,
     )
-    vae = AutoencoderKL(
-        in_channels=3,
-        out_channels=3,
-        block_out_channels=(8, 16),
-        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
-        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
-        latent_channels=4,
-        norm_num_groups=4,
-        sample_size=32,
-    )
+    vae = _tiny_vae()
     pipeline = StableDiffusionXLPipeline(
         vae=vae,
         text_encoder=CLIPTextModel(CLIPTextConfig(**text)),
@@ -184,3 +165,19 @@ def build_tiny_xl_pipeline(folder: Path) -> Path:
     )
     pipeline.save_pretrained(folder)
     return folder
+
+
+def _tiny_vae() -> Any:
+    """The small VAE both tiny pipelines share: 4 latent channels, 8x down-sampling."""
+    from diffusers import AutoencoderKL
+
+    return AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        block_out_channels=(8, 16),
+        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+        latent_channels=4,
+        norm_num_groups=4,
+        sample_size=32,
+    )
