@@ -345,10 +345,7 @@ def group_delete(
     """Delete a group with its looks and generated images."""
     with _client(base_url, api_key) as client:
         client.delete_group(group_id)
-    if as_json:
-        render.emit_json({"deleted": group_id})
-    else:
-        render.out.print(f"deleted group {group_id}")
+    _deleted("group", group_id, as_json)
 
 
 # -- looks -----------------------------------------------------------------------------------
@@ -403,7 +400,12 @@ def look_delete(
     """Delete one look."""
     with _client(base_url, api_key) as client:
         client.delete_look(look_id)
+    _deleted("look", look_id, as_json)
+
+
+def _deleted(kind: str, object_id: str, as_json: bool) -> None:
+    """Say that the ``kind`` called ``object_id`` is gone."""
     if as_json:
-        render.emit_json({"deleted": look_id})
+        render.emit_json({"deleted": object_id})
     else:
-        render.out.print(f"deleted look {look_id}")
+        render.out.print(f"deleted {kind} {object_id}")
