@@ -1,17 +1,27 @@
 """The one error hierarchy; ``api/errors.py`` maps it to the wire envelope in one place.
 
-LooksmithError            500 internal_error
-├── InvalidParameter      400 invalid_parameter (names the field in ``param``)
-├── InvalidState          400 invalid_parameter (object in the wrong state)
-├── Unauthorized          401 unauthorized
-├── Forbidden             403 forbidden
-├── NotFound              404 not_found
-├── MethodNotAllowed      405 method_not_allowed
-├── PayloadTooLarge       413 payload_too_large
-├── UnsupportedMediaType  415 unsupported_media_type
-├── RateLimited           429 rate_limit_exceeded (carries Retry-After and RateLimit headers)
-└── PermanentJobError     a background job that cannot succeed however often it runs
+                             status  code (v2 routes)        v1 code (v1 routes)
+LooksmithError               500     internal_error          500500
+├── InvalidParameter         400     invalid_parameter       400175 (names the field: ``param``)
+│   ├── MissingParameter     400     invalid_parameter       40001
+│   └── InvalidWebhookUrl    400     invalid_parameter       400542
+├── InvalidState             400     invalid_parameter       400175 (object in the wrong state)
+├── Unauthorized             401     unauthorized            400112
+├── Forbidden                403     forbidden               400562
+├── NotFound                 404     not_found               400404
+│   └── WebhookEndpointNotFound  404 not_found           400131
+├── MethodNotAllowed         405     method_not_allowed      400405
+├── IdempotencyKeyReused     409     idempotency_key_reused  400422
+├── RequestInProgress        409     request_in_progress     400409
+├── PayloadTooLarge          413     payload_too_large       400413
+├── UnsupportedMediaType     415     unsupported_media_type  400415
+├── RateLimited              429     rate_limit_exceeded     400429 (Retry-After, RateLimit headers)
+│   └── QuotaExceeded        429     rate_limit_exceeded     401028
+├── ServiceUnavailable       503     service_unavailable     500503
+└── PermanentJobError        a background job that cannot succeed however often it runs
 
+``v1_code`` is the integer ``code`` of HeyGen's v1 error form (``/v1/*`` routes and the v1-envelope
+deletes): HeyGen's own number where one is known, else 400 or 500 followed by the HTTP status.
 An error's ``headers`` go out with its response.
 """
 
@@ -25,6 +35,7 @@ class LooksmithError(Exception):
 
     status = 500
     code = "internal_error"
+    v1_code = 500500
 
     def __init__(
         self,
@@ -44,9 +55,25 @@ class InvalidParameter(LooksmithError):
 
     status = 400
     code = "invalid_parameter"
+    v1_code = 400175
 
     def __init__(self, param: str, reason: str) -> None:
         super().__init__(f"{param}: {reason}", param=param)
+
+
+class MissingParameter(InvalidParameter):
+    """Missing required input parameters."""
+
+    v1_code = 40001
+
+    def __init__(self, param: str) -> None:
+        super().__init__(param, "is required")
+
+
+class InvalidWebhookUrl(InvalidParameter):
+    """Url of this webhook endpoint is invalid."""
+
+    v1_code = 400542
 
 
 class InvalidState(LooksmithError):
@@ -54,6 +81,7 @@ class InvalidState(LooksmithError):
 
     status = 400
     code = "invalid_parameter"
+    v1_code = 400175
 
 
 class Unauthorized(LooksmithError):
@@ -61,6 +89,7 @@ class Unauthorized(LooksmithError):
 
     status = 401
     code = "unauthorized"
+    v1_code = 400112
 
 
 class Forbidden(LooksmithError):
@@ -68,6 +97,7 @@ class Forbidden(LooksmithError):
 
     status = 403
     code = "forbidden"
+    v1_code = 400562
 
 
 class NotFound(LooksmithError):
@@ -75,6 +105,13 @@ class NotFound(LooksmithError):
 
     status = 404
     code = "not_found"
+    v1_code = 400404
+
+
+class WebhookEndpointNotFound(NotFound):
+    """Webhook endpoint not found."""
+
+    v1_code = 400131
 
 
 class MethodNotAllowed(LooksmithError):
@@ -82,6 +119,7 @@ class MethodNotAllowed(LooksmithError):
 
     status = 405
     code = "method_not_allowed"
+    v1_code = 400405
 
 
 class PayloadTooLarge(LooksmithError):
@@ -89,6 +127,7 @@ class PayloadTooLarge(LooksmithError):
 
     status = 413
     code = "payload_too_large"
+    v1_code = 400413
 
 
 class UnsupportedMediaType(LooksmithError):
@@ -96,6 +135,7 @@ class UnsupportedMediaType(LooksmithError):
 
     status = 415
     code = "unsupported_media_type"
+    v1_code = 400415
 
 
 class RateLimited(LooksmithError):
@@ -103,6 +143,7 @@ class RateLimited(LooksmithError):
 
     status = 429
     code = "rate_limit_exceeded"
+    v1_code = 400429
 
     def __init__(
         self,
@@ -114,6 +155,12 @@ class RateLimited(LooksmithError):
         # Retry-After is whole seconds, and 0 would invite an immediate retry.
         self.retry_after = max(1, retry_after)
         super().__init__(message, headers={"Retry-After": str(self.retry_after), **(headers or {})})
+
+
+class QuotaExceeded(RateLimited):
+    """A quota is used up; retry when jobs finish or after deleting images."""
+
+    v1_code = 401028
 
 
 class PermanentJobError(LooksmithError):
@@ -128,6 +175,7 @@ class ServiceUnavailable(LooksmithError):
 
     status = 503
     code = "service_unavailable"
+    v1_code = 500503
 
 
 class IdempotencyKeyReused(LooksmithError):
@@ -135,6 +183,7 @@ class IdempotencyKeyReused(LooksmithError):
 
     status = 409
     code = "idempotency_key_reused"
+    v1_code = 400422
 
 
 class RequestInProgress(LooksmithError):
@@ -142,3 +191,4 @@ class RequestInProgress(LooksmithError):
 
     status = 409
     code = "request_in_progress"
+    v1_code = 400409

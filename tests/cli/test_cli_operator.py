@@ -40,7 +40,7 @@ def test_keys_create_list_revoke_default(data_dir: Path):
     assert lines[1] == "store this key now; it is not shown again:"
     key = lines[-1]
     listed = run("keys", "list", data_dir=data_dir).stdout.splitlines()
-    assert listed[0] == f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} REVOKED"
+    assert listed[0] == f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} {'REVOKED':<20} ERRORS"
     assert listed[1].startswith(f"{key[:10]:<12} {'acme':<24} ")
     revoked = run("keys", "revoke", key[:10], data_dir=data_dir)
     assert (revoked.returncode, revoked.stdout) == (0, "revoked 1 key(s)\n")

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from looksmith import __version__
 from looksmith.api.body_limit import BodyLimitMiddleware
+from looksmith.api.error_envelopes import ErrorEnvelopes
 from looksmith.api.errors import install_error_handlers
 from looksmith.api.idempotency import IdempotencyMiddleware
 from looksmith.api.metrics import install_metrics
@@ -68,19 +69,15 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.status_bodies = bodies
     app.state.waiters = waiters
     install_progress(app, wired.progress, wired.events)
-    install_error_handlers(app, settings.error_format)
+    envelopes = ErrorEnvelopes(keys=wired.keys, default=settings.error_format)
+    install_error_handlers(app, envelopes)
     if settings.rate_limit.enabled:
         install_rate_limits(app, wired, wired.rate_limiter)
     app.add_middleware(
-        IdempotencyMiddleware,
-        keys=wired.keys,
-        service=wired.idempotency,
-        error_format=settings.error_format,
+        IdempotencyMiddleware, keys=wired.keys, service=wired.idempotency, envelopes=envelopes
     )
-    app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_json_bytes, error_format=settings.error_format
-    )
-    app.add_middleware(RequestIdMiddleware, error_format=settings.error_format)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_json_bytes, envelopes=envelopes)
+    app.add_middleware(RequestIdMiddleware, envelopes=envelopes)
     for module in (photo_avatar, events, motion, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     app.include_router(console.router)  # the web console; not part of the API schema

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from looksmith.api.error_envelopes import ErrorEnvelopes
 from looksmith.api.errors import error_response
-from looksmith.config import ErrorFormat
 from looksmith.errors import PayloadTooLarge
 
 UPLOAD_PATH = "/v1/asset"  # has its own, larger limit, enforced while streaming
@@ -18,10 +18,10 @@ UPLOAD_PATH = "/v1/asset"  # has its own, larger limit, enforced while streaming
 class BodyLimitMiddleware:
     """413 by ``Content-Length``, or as soon as a streamed body passes ``max_bytes``."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, error_format: ErrorFormat) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, envelopes: ErrorEnvelopes) -> None:
         self._app = app
         self._max = max_bytes
-        self._error_format = error_format
+        self._envelopes = envelopes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on with a counting ``receive``."""
@@ -32,7 +32,8 @@ class BodyLimitMiddleware:
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self._max:
                 # Outside the app's exception handlers here, so answer directly.
-                await error_response(too_large, self._error_format)(scope, receive, send)
+                envelope = await self._envelopes.of(scope)
+                await error_response(too_large, envelope)(scope, receive, send)
                 return
         seen = 0
 

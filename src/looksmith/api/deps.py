@@ -8,6 +8,7 @@ from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from looksmith.api.error_envelopes import record_error_format
 from looksmith.api.ratelimit import enforce_rate_limits
 from looksmith.api.status_cache import StatusBodies
 from looksmith.api.waiters import StatusWaiters
@@ -87,12 +88,14 @@ async def _current_tenant(
     # miss goes to the database in a worker thread, so a slow database never stalls the loop.
     key = api_key or (bearer.credentials if bearer else None)
     keys = _wired(request).keys
-    tenant_id = keys.cached_tenant(key)
-    if tenant_id is None:
-        tenant_id = await run_in_threadpool(keys.authenticate, key=key)
+    caller = keys.cached_caller(key)
+    if caller is None:
+        caller = await run_in_threadpool(keys.caller, key=key)
+    # From here on, errors (a 429 below included) answer in the tenant's own format.
+    record_error_format(request.scope, caller.error_format)
     # After auth, so an unknown key answers 401 and spends no tenant's budget.
-    await enforce_rate_limits(request, response, tenant_id)
-    return tenant_id
+    await enforce_rate_limits(request, response, caller.tenant_id)
+    return caller.tenant_id
 
 
 ContainerDep = Annotated[Container, Depends(_container)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,16 +16,19 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from looksmith.api.schemas import ENUM_FIELDS
-from looksmith.config import ErrorFormat
 from looksmith.errors import (
     InvalidParameter,
     LooksmithError,
     MethodNotAllowed,
+    MissingParameter,
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     UnsupportedMediaType,
 )
+
+if TYPE_CHECKING:  # error_envelopes imports this module's Envelope
+    from looksmith.api.error_envelopes import ErrorEnvelopes
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +39,46 @@ _BY_STATUS: dict[int, type[LooksmithError]] = {
     415: UnsupportedMediaType,
 }
 
+# The deletes whose success is HeyGen's v1 envelope, so their errors are v1 bodies too.
+_V1_DELETE = re.compile(r"/v2/(?:photo_avatar|photo_avatar_group|avatar_group)/[^/]+")
 
-def error_body(error: LooksmithError, error_format: ErrorFormat) -> bytes:
-    """The encoded envelope for ``error`` in the configured form."""
-    if error_format is ErrorFormat.OBJECT:
+
+class Envelope(StrEnum):
+    """The three error bodies: HeyGen's v1 form, and the two v2 forms (string or object)."""
+
+    V1 = "v1"
+    STRING = "string"
+    OBJECT = "object"
+
+
+def is_v1_route(method: str, path: str) -> bool:
+    """Whether HeyGen answers this route in its v1 form: ``/v1/*`` and the v1-envelope deletes."""
+    if path.startswith("/v1/"):
+        return True
+    return method == "DELETE" and _V1_DELETE.fullmatch(path) is not None
+
+
+def error_body(error: LooksmithError, envelope: Envelope) -> bytes:
+    """The encoded envelope for ``error`` in the given form."""
+    body: dict[str, Any]
+    if envelope is Envelope.V1:
+        body = {"code": error.v1_code, "message": error.message, "data": None}
+    elif envelope is Envelope.OBJECT:
         detail: dict[str, Any] = {"code": error.code, "message": error.message}
         if error.param is not None:
             detail["param"] = error.param
-        body: dict[str, Any] = {"error": detail, "data": None}
+        body = {"error": detail, "data": None}
     else:
         body = {"error": error.message, "code": error.code, "data": None}
     return json.dumps(body).encode()
 
 
 def error_response(
-    error: LooksmithError, error_format: ErrorFormat, headers: dict[str, str] | None = None
+    error: LooksmithError, envelope: Envelope, headers: dict[str, str] | None = None
 ) -> Response:
     """A JSON response carrying ``error``."""
     return Response(
-        content=error_body(error, error_format),
+        content=error_body(error, envelope),
         status_code=error.status,
         media_type="application/json",
         headers=headers,
@@ -65,6 +91,8 @@ def validation_error(errors: Sequence[Any]) -> InvalidParameter:
     loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     # A JSON syntax error's location is a character offset, not a field.
     param = "body" if first.get("type") == "json_invalid" else ".".join(loc) or "body"
+    if first.get("type") == "missing":
+        return MissingParameter(param)
     return InvalidParameter(param, _reason(param, first))
 
 
@@ -103,18 +131,20 @@ def _reason(param: str, error: dict[str, Any]) -> str:
     return str(error.get("msg", "is invalid"))
 
 
-def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
+def install_error_handlers(app: FastAPI, envelopes: ErrorEnvelopes) -> None:
     """Route every framework and service error through ``error_response``."""
 
-    async def on_service_error(_: Request, exc: Exception) -> Response:
+    async def on_service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LooksmithError)
-        return error_response(exc, error_format, headers=exc.headers or None)
+        envelope = await envelopes.of(request.scope)
+        return error_response(exc, envelope, headers=exc.headers or None)
 
-    async def on_validation_error(_: Request, exc: Exception) -> Response:
+    async def on_validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return error_response(validation_error(exc.errors()), error_format)
+        envelope = await envelopes.of(request.scope)
+        return error_response(validation_error(exc.errors()), envelope)
 
-    async def on_http_error(_: Request, exc: Exception) -> Response:
+    async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         error_type = _BY_STATUS.get(exc.status_code)
         if exc.status_code == 400:  # Starlette could not read the body at all
@@ -124,11 +154,14 @@ def install_error_handlers(app: FastAPI, error_format: ErrorFormat) -> None:
         else:
             error = LooksmithError(str(exc.detail))
             error.status = exc.status_code
-        return error_response(error, error_format, headers=dict(exc.headers or {}))
+            error.v1_code = (400 if exc.status_code < 500 else 500) * 1000 + exc.status_code
+        envelope = await envelopes.of(request.scope)
+        return error_response(error, envelope, headers=dict(exc.headers or {}))
 
-    async def on_database_down(_: Request, exc: Exception) -> Response:
+    async def on_database_down(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable: %s", exc)
-        return error_response(ServiceUnavailable(), error_format, headers={"Retry-After": "5"})
+        envelope = await envelopes.of(request.scope, ask_database=False)
+        return error_response(ServiceUnavailable(), envelope, headers={"Retry-After": "5"})
 
     app.add_exception_handler(LooksmithError, on_service_error)
     # Connection-level failures only: anything else from the database is a bug and answers 500.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from looksmith.api.error_envelopes import ErrorEnvelopes
 from looksmith.api.errors import error_response
 from looksmith.api.status_cache import read_api_key
-from looksmith.config import ErrorFormat
 from looksmith.errors import LooksmithError, Unauthorized
 from looksmith.services.idempotency import IdempotencyService, Outcome, request_hash
 from looksmith.services.keys import KeyService
@@ -27,12 +27,12 @@ class IdempotencyMiddleware:
         *,
         keys: KeyService,
         service: IdempotencyService,
-        error_format: ErrorFormat,
+        envelopes: ErrorEnvelopes,
     ) -> None:
         self._app = app
         self._keys = keys
         self._service = service
-        self._error_format = error_format
+        self._envelopes = envelopes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request."""
@@ -53,8 +53,9 @@ class IdempotencyMiddleware:
             decision = await run_in_threadpool(
                 self._service.begin, tenant_id=tenant_id, key=key, fingerprint=fingerprint
             )
-        except LooksmithError as exc:
-            await error_response(exc, self._error_format)(scope, receive, send)
+        except LooksmithError as exc:  # the key was just checked: this is the tenant's format
+            envelope = await self._envelopes.of(scope)
+            await error_response(exc, envelope)(scope, receive, send)
             return
         if decision.outcome is Outcome.REPLAY:
             await _send_json(send, decision.status, decision.body, replayed=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import re
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from looksmith.api.errors import error_body
-from looksmith.config import ErrorFormat
 from looksmith.errors import LooksmithError
 from looksmith.logs import bind_request_id, reset_request_id
+
+if TYPE_CHECKING:  # error_envelopes imports status_cache, which imports this module
+    from looksmith.api.error_envelopes import ErrorEnvelopes
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +24,9 @@ _GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 class RequestIdMiddleware:
     """Adds ``X-Request-Id``; turns an escaped exception into a generic JSON 500."""
 
-    def __init__(self, app: ASGIApp, *, error_format: ErrorFormat) -> None:
+    def __init__(self, app: ASGIApp, *, envelopes: ErrorEnvelopes) -> None:
         self._app = app
-        self._error_format = error_format
+        self._envelopes = envelopes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP request; other scopes pass straight through."""
@@ -49,13 +52,13 @@ class RequestIdMiddleware:
             log.exception("unhandled error in request %s", request_id)
             if started:
                 raise
-            await self._send_internal_error(send_with_id, request_id)
+            await self._send_internal_error(scope, send_with_id, request_id)
         finally:
             reset_request_id(token)
 
-    async def _send_internal_error(self, send: Send, request_id: str) -> None:
+    async def _send_internal_error(self, scope: Scope, send: Send, request_id: str) -> None:
         error = LooksmithError(f"Internal error; quote request id {request_id}")
-        body = error_body(error, self._error_format)
+        body = error_body(error, await self._envelopes.of(scope, ask_database=False))
         await send(
             {
                 "type": "http.response.start",

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 if TYPE_CHECKING:
     from looksmith.config import Settings
+    from looksmith.domain.models import ErrorFormat
     from looksmith.services.keys import KeyService
     from looksmith.services.limits import LimitService, LimitsView
 
@@ -31,6 +32,7 @@ def register(app: typer.Typer) -> None:
     keys = typer.Typer(help="manage API keys", no_args_is_help=True)
     keys.command("create", help="create a tenant with one key; prints the key last")(keys_create)
     keys.command("list", help="list keys by prefix")(keys_list)
+    keys.command("set", help="set the error format of the key's tenant")(keys_set)
     keys.command("revoke", help="revoke the keys starting with KEY_PREFIX")(keys_revoke)
     keys.command(
         "default", help="print the local default key, creating it if needed (for make run)"
@@ -160,23 +162,76 @@ def _key_service(settings: Settings) -> KeyService:
     )
 
 
-def keys_create(name: Annotated[str, typer.Option(help="the tenant's name")]) -> None:
+_FORMATS = ("object", "string")
+_FORMAT_HELP = (
+    "the tenant's v2 error bodies: 'object' {error: {code, message}} as live HeyGen sends, "
+    "'string' {error: '...', code} as the seed documents"
+)
+
+
+def keys_create(
+    name: Annotated[str, typer.Option(help="the tenant's name")],
+    error_format: Annotated[
+        str | None,
+        typer.Option(
+            metavar="object|string",
+            help=_FORMAT_HELP + "; default: the server's LOOKSMITH_ERROR_FORMAT",
+        ),
+    ] = None,
+) -> None:
     """Create a tenant with one key; prints the key last."""
-    created = _key_service(_settings()).create_tenant(name=name)
+    chosen = _error_format_given(error_format, _FORMATS) if error_format else None
+    created = _key_service(_settings()).create_tenant(name=name, error_format=chosen)
     print(f"created tenant {created.tenant.name!r} ({created.tenant.id})")
     print("store this key now; it is not shown again:")
     print(created.key)
 
 
+def keys_set(
+    prefix: Annotated[str, typer.Argument(metavar="KEY_PREFIX")],
+    error_format: Annotated[
+        str,
+        typer.Option(
+            metavar="object|string|default",
+            help=_FORMAT_HELP + "; 'default' follows the server's LOOKSMITH_ERROR_FORMAT",
+        ),
+    ],
+) -> None:
+    """Set the error format of the tenant whose key starts with KEY_PREFIX."""
+    chosen = _error_format_given(error_format, (*_FORMATS, "default"))
+    settings = _settings()
+    tenant = _key_service(settings).set_error_format(prefix=prefix, error_format=chosen)
+    shown = _error_format_shown(tenant.error_format, settings.error_format)
+    print(f"tenant {tenant.name!r} ({tenant.id}): error format {shown}")
+
+
 def keys_list() -> None:
     """List keys by prefix."""
-    rows = _key_service(_settings()).list_keys()
-    print(f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} REVOKED")
+    settings = _settings()
+    rows = _key_service(settings).list_keys()
+    print(f"{'PREFIX':<12} {'TENANT':<24} {'CREATED':<20} {'REVOKED':<20} ERRORS")
     for record, tenant in rows:
         revoked = _when(record.revoked_at) if record.revoked_at else "-"
+        errors = _error_format_shown(tenant.error_format, settings.error_format)
         print(
-            f"{record.prefix:<12} {tenant.name[:24]:<24} {_when(record.created_at):<20} {revoked}"
+            f"{record.prefix:<12} {tenant.name[:24]:<24} {_when(record.created_at):<20} "
+            f"{revoked:<20} {errors}"
         )
+
+
+def _error_format_given(value: str, allowed: tuple[str, ...]) -> ErrorFormat | None:
+    """The format named on the command line ('default': none of its own); exit 2 otherwise."""
+    from looksmith.domain.models import ErrorFormat
+
+    if value not in allowed:
+        print(f"error: --error-format must be one of: {', '.join(allowed)}", file=sys.stderr)
+        raise typer.Exit(2)
+    return None if value == "default" else ErrorFormat(value)
+
+
+def _error_format_shown(own: str | None, server: str) -> str:
+    """The tenant's own error format, or the server's marked as such."""
+    return own or f"{server} (server default)"
 
 
 def keys_revoke(prefix: Annotated[str, typer.Argument(metavar="KEY_PREFIX")]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, RowMapping, bindparam, insert, select, update
 
 from looksmith.db import rows
 from looksmith.db.jobs import new_job
@@ -12,6 +12,7 @@ from looksmith.db.tables import api_keys, generations, jobs, looks, tenants
 from looksmith.db.tables import images as images_table
 from looksmith.domain.models import (
     ApiKeyRecord,
+    ErrorFormat,
     Generation,
     GenerationStatus,
     JobKind,
@@ -23,7 +24,13 @@ from looksmith.domain.models import (
 _UNFINISHED = (GenerationStatus.QUEUED.value, GenerationStatus.RENDERING.value)
 
 # The hot lookups are built once: constructing a statement costs more than running it on SQLite.
-_KEY_BY_HASH = select(api_keys).where(api_keys.c.key_hash == bindparam("key_hash"))
+_KEYS_WITH_TENANTS = select(
+    api_keys,
+    tenants.c.name,
+    tenants.c.created_at.label("tenant_created_at"),
+    tenants.c.error_format,
+).join(tenants, tenants.c.id == api_keys.c.tenant_id)
+_KEY_BY_HASH = _KEYS_WITH_TENANTS.where(api_keys.c.key_hash == bindparam("key_hash"))
 _GENERATION = select(generations).where(generations.c.id == bindparam("id"))
 _TENANT_GENERATION = _GENERATION.where(generations.c.tenant_id == bindparam("tenant_id"))
 
@@ -38,7 +45,12 @@ class SqlTenantRepository:
         """Insert both rows in one transaction."""
         with self._engine.begin() as conn:
             conn.execute(
-                insert(tenants).values(id=tenant.id, name=tenant.name, created_at=tenant.created_at)
+                insert(tenants).values(
+                    id=tenant.id,
+                    name=tenant.name,
+                    created_at=tenant.created_at,
+                    error_format=tenant.error_format,
+                )
             )
             conn.execute(
                 insert(api_keys).values(
@@ -51,28 +63,40 @@ class SqlTenantRepository:
                 )
             )
 
-    def find_key(self, key_hash: str) -> ApiKeyRecord | None:
-        """The key row with this hash."""
+    def find_key(self, key_hash: str) -> tuple[ApiKeyRecord, Tenant] | None:
+        """The key row with this hash, joined with its tenant, in one query."""
         with self._engine.connect() as conn:
-            row = conn.execute(_KEY_BY_HASH, {"key_hash": key_hash}).first()
-        return rows.key_from_row(row._mapping) if row else None
+            row = conn.execute(_KEY_BY_HASH, {"key_hash": key_hash}).mappings().first()
+        return (rows.key_from_row(row), _key_tenant(row)) if row else None
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
         """Every key joined with its tenant, oldest first."""
-        query = (
-            select(api_keys, tenants.c.name, tenants.c.created_at.label("tenant_created_at"))
-            .join(tenants, tenants.c.id == api_keys.c.tenant_id)
-            .order_by(api_keys.c.created_at)
-        )
+        query = _KEYS_WITH_TENANTS.order_by(api_keys.c.created_at)
         with self._engine.connect() as conn:
             found = conn.execute(query).mappings().all()
-        return [
-            (
-                rows.key_from_row(row),
-                Tenant(id=row["tenant_id"], name=row["name"], created_at=row["tenant_created_at"]),
+        return [(rows.key_from_row(row), _key_tenant(row)) for row in found]
+
+    def tenants_with_key_prefix(self, prefix: str) -> Sequence[Tenant]:
+        """The tenants owning a key (live or revoked) that starts with ``prefix``."""
+        query = (
+            select(tenants)
+            .where(
+                tenants.c.id.in_(
+                    select(api_keys.c.tenant_id).where(
+                        api_keys.c.prefix.startswith(prefix, autoescape=True)
+                    )
+                )
             )
-            for row in found
-        ]
+            .order_by(tenants.c.created_at)
+        )
+        with self._engine.connect() as conn:
+            return [rows.tenant_from_row(row) for row in conn.execute(query).mappings()]
+
+    def set_error_format(self, tenant_id: str, error_format: ErrorFormat | None) -> None:
+        """Store the tenant's error format; None follows the server's setting."""
+        query = update(tenants).where(tenants.c.id == tenant_id).values(error_format=error_format)
+        with self._engine.begin() as conn:
+            conn.execute(query)
 
     def revoke_keys(self, prefix: str, at: float) -> int:
         """Set ``revoked_at`` on live keys whose prefix starts with ``prefix``."""
@@ -84,6 +108,17 @@ class SqlTenantRepository:
         )
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount
+
+
+def _key_tenant(row: RowMapping) -> Tenant:
+    """The tenant columns of a key row joined with its tenant."""
+    error_format = row["error_format"]
+    return Tenant(
+        id=row["tenant_id"],
+        name=row["name"],
+        created_at=row["tenant_created_at"],
+        error_format=ErrorFormat(error_format) if error_format else None,
+    )
 
 
 class SqlGenerationRepository:

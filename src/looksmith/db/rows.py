@@ -11,6 +11,7 @@ from looksmith.domain.models import (
     ApiKeyRecord,
     AvatarGroup,
     BusinessType,
+    ErrorFormat,
     Generation,
     GenerationKind,
     GenerationStatus,
@@ -139,7 +140,12 @@ def image_from_row(row: RowMapping) -> StoredImage:
 
 def tenant_from_row(row: RowMapping) -> Tenant:
     """The domain tenant of a row."""
-    return Tenant(id=row["id"], name=row["name"], created_at=row["created_at"])
+    return Tenant(
+        id=row["id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        error_format=ErrorFormat(row["error_format"]) if row["error_format"] else None,
+    )
 
 
 def key_from_row(row: RowMapping) -> ApiKeyRecord:

@@ -51,6 +51,8 @@ tenants = Table(
     Column("id", String(32), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("created_at", Float, nullable=False),
+    # 'string' or 'object'; NULL follows the server's LOOKSMITH_ERROR_FORMAT.
+    Column("error_format", String(16), nullable=True),
 )
 
 api_keys = Table(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from looksmith.domain.models import ApiKeyRecord, Tenant, new_id
-from looksmith.errors import InvalidParameter, Unauthorized
+from looksmith.domain.models import ApiKeyRecord, ErrorFormat, Tenant, new_id
+from looksmith.errors import InvalidParameter, NotFound, Unauthorized
 from looksmith.ports import Clock, TenantRepository
 
 _KEY_PREFIX = "lk_"
@@ -30,8 +30,16 @@ class CreatedKey:
     tenant: Tenant
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a live key speaks for: its tenant, and the error format that tenant chose."""
+
+    tenant_id: str
+    error_format: ErrorFormat | None  # None: the server's setting
+
+
 class KeyService:
-    """Creates, checks, lists and revokes API keys.
+    """Creates, checks, lists and revokes API keys, and sets their tenants' error formats.
 
     Successful checks are remembered for ``cache_seconds``: a poller's key costs one database
     lookup per interval, and a key revoked by another process stops working within it.
@@ -43,15 +51,15 @@ class KeyService:
         self._tenants = tenants
         self._clock = clock
         self._cache_seconds = cache_seconds
-        self._checked: dict[str, tuple[str, float]] = {}
+        self._checked: dict[str, tuple[Caller, float]] = {}
 
-    def create_tenant(self, *, name: str) -> CreatedKey:
-        """Create a tenant with one new key."""
+    def create_tenant(self, *, name: str, error_format: ErrorFormat | None = None) -> CreatedKey:
+        """Create a tenant with one new key; ``error_format`` None follows the server's."""
         name = name.strip()
         if not name or len(name) > 200:
             raise InvalidParameter("name", "must be 1 to 200 characters")
         now = self._clock.now()
-        tenant = Tenant(id=new_id(), name=name, created_at=now)
+        tenant = Tenant(id=new_id(), name=name, created_at=now, error_format=error_format)
         key = _KEY_PREFIX + secrets.token_urlsafe(32)
         record = ApiKeyRecord(
             id=new_id(),
@@ -66,23 +74,34 @@ class KeyService:
 
     def authenticate(self, *, key: str | None) -> str:
         """The tenant id of a live key; ``Unauthorized`` otherwise."""
-        tenant_id = self.cached_tenant(key)
-        if tenant_id is not None:
-            return tenant_id
+        return self.caller(key=key).tenant_id
+
+    def caller(self, *, key: str | None) -> Caller:
+        """The tenant of a live key and its error format; ``Unauthorized`` otherwise."""
+        cached = self.cached_caller(key)
+        if cached is not None:
+            return cached
         if not key:
             raise Unauthorized()
         digest = hash_key(key)
-        record = self._tenants.find_key(digest)
-        if record is None or record.revoked_at is not None:
+        found = self._tenants.find_key(digest)
+        if found is None or found[0].revoked_at is not None:
             self._checked.pop(digest, None)
             raise Unauthorized()
+        record, tenant = found
+        caller = Caller(tenant_id=record.tenant_id, error_format=tenant.error_format)
         if len(self._checked) >= _MAX_CACHED_KEYS:
             self._checked.clear()
-        self._checked[digest] = (record.tenant_id, self._clock.now() + self._cache_seconds)
-        return record.tenant_id
+        self._checked[digest] = (caller, self._clock.now() + self._cache_seconds)
+        return caller
 
     def cached_tenant(self, key: str | None) -> str | None:
         """The tenant of a key checked within the cache interval, without asking the database."""
+        cached = self.cached_caller(key)
+        return None if cached is None else cached.tenant_id
+
+    def cached_caller(self, key: str | None) -> Caller | None:
+        """``caller`` for a key checked within the cache interval, without asking the database."""
         if not key:
             return None
         hit = self._checked.get(hash_key(key))
@@ -102,3 +121,18 @@ class KeyService:
         revoked = self._tenants.revoke_keys(prefix[:_SHOWN_PREFIX_LENGTH], self._clock.now())
         self._checked.clear()
         return revoked
+
+    def set_error_format(self, *, prefix: str, error_format: ErrorFormat | None) -> Tenant:
+        """Set the error format of the one tenant whose key starts with ``prefix``."""
+        if len(prefix) < 4:
+            raise InvalidParameter("prefix", "give at least 4 characters of the key")
+        found = self._tenants.tenants_with_key_prefix(prefix[:_SHOWN_PREFIX_LENGTH])
+        if not found:
+            raise NotFound(f"no key starts with {prefix}")
+        if len(found) > 1:
+            raise InvalidParameter(
+                "prefix", f"keys of {len(found)} tenants start with {prefix}; give more of it"
+            )
+        self._tenants.set_error_format(found[0].id, error_format)
+        self._checked.clear()  # this process answers in the new format at once; others soon
+        return replace(found[0], error_format=error_format)

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from looksmith.domain.models import Tenant
-from looksmith.errors import InvalidParameter, NotFound, RateLimited
+from looksmith.errors import InvalidParameter, NotFound, QuotaExceeded, RateLimited
 from looksmith.ports import Clock
 
 # A full quota frees up when jobs finish (seconds) or when the tenant deletes images (later).
@@ -282,7 +282,7 @@ def rate_limited(klass: RouteClass, rate: Rate, decision: Decision) -> RateLimit
 def _check_jobs(usage: Usage, adding: int, limit: int | None) -> None:
     held = usage.queued_jobs + usage.running_jobs
     if limit is not None and held + adding > limit:
-        raise RateLimited(
+        raise QuotaExceeded(
             f"Too many unfinished jobs: {held} queued or running, at most {limit}; "
             "retry when some finish",
             retry_after=JOB_QUOTA_RETRY_AFTER,
@@ -295,7 +295,7 @@ def _check_jobs(usage: Usage, adding: int, limit: int | None) -> None:
 def _check_images(usage: Usage, adding: int, limit: int | None) -> None:
     held = usage.images + usage.pending_images
     if limit is not None and held + adding > limit:
-        raise RateLimited(
+        raise QuotaExceeded(
             f"Image quota reached: {held} stored or being generated, at most {limit}; "
             "delete some to make room",
             retry_after=IMAGE_QUOTA_RETRY_AFTER,
