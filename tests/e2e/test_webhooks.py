@@ -202,4 +202,4 @@ def test_private_addresses_are_refused_by_default(tmp_path: Path, receiver: Rece
     finally:
         strict.stop()
     assert response.status_code == 400
-    assert response.json()["error"].startswith("url: 127.0.0.1 is a loopback address")
+    assert response.json()["message"].startswith("url: 127.0.0.1 is a loopback address")

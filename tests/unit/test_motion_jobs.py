@@ -102,8 +102,12 @@ def test_giving_up_fails_the_look_and_a_failed_upscale_frees_its_parent(setup: S
     bigger = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=again.id)
     assert bigger.status is LookStatus.COMPLETED and bigger.motion is not None
     assert (bigger.motion.width, bigger.motion.upscaled) == (1024, True)
-    # Upscales send no add-motion webhook: only the motion look's success was recorded.
-    assert [c.id for c in setup.outbox.changes] == [pending.id]
+    # Upscales send their own events, not add-motion ones.
+    assert [(c.kind, c.id, c.status) for c in setup.outbox.changes] == [
+        ("motion", pending.id, "completed"),
+        ("upscale", upscale.id, "failed"),
+        ("upscale", again.id, "completed"),
+    ]
 
 
 def test_a_sound_effect_job_is_durable_and_rerunnable(setup: Setup):
@@ -158,22 +162,23 @@ def test_a_sound_effect_whose_look_is_deleted_mid_run_leaves_no_blobs(setup: Set
 def test_a_group_preview_is_never_a_motion_look_without_its_still(setup: Setup):
     container = setup.container
 
-    def preview() -> str | None:
+    def preview() -> str:
         _, [summary] = container.groups.list_groups(
             tenant_id=setup.tenant_id, page=Page(page=1, limit=10)
         )
-        return summary.preview_look_id
+        return summary.preview_image_id
 
     assert preview() == setup.look.id
     pending = setup.motion.add_motion(
         tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type=None
     )
     container.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
-    assert preview() is None  # the pending motion look has no still yet
+    created_from = setup.look.group_id  # the picture the group was created from
+    assert preview() == created_from  # the pending motion look has no still yet
     setup.motion.run(pending.id)  # fails: its source is gone
     failed = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
     assert failed.status is LookStatus.FAILED
-    assert preview() is None
+    assert preview() == created_from
 
 
 def test_a_new_group_previews_its_photo_while_the_face_check_runs(container: Container):
@@ -186,4 +191,4 @@ def test_a_new_group_previews_its_photo_while_the_face_check_runs(container: Con
     )
     assert look.status is LookStatus.PENDING
     _, [summary] = container.groups.list_groups(tenant_id=tenant_id, page=Page(page=1, limit=10))
-    assert summary.preview_look_id == look.id  # a photo look has its picture from the start
+    assert summary.preview_image_id == look.id  # a photo look has its picture from the start

@@ -47,19 +47,17 @@ class RedeliverRequest(BaseModel):
 
 
 class EndpointData(BaseModel):
-    """An endpoint as HeyGen shows it, without its secret."""
+    """An endpoint as HeyGen shows it in add, list and update, with the secret that signs it."""
 
     endpoint_id: str
     url: str
-    events: list[str] | None = Field(description="null: every event type.")
+    secret: str = Field(
+        description="Keys the hex HMAC-SHA256 in the Signature header, whsec_ prefix included."
+    )
     status: str = Field(description="enabled or disabled.")
+    events: list[str] | None = Field(description="null: every event type.")
+    username: str = Field(description="The name of the tenant that owns the endpoint.")
     created_at: str = Field(description="ISO 8601 in UTC, as HeyGen shows it.")
-
-
-class CreatedEndpointData(EndpointData):
-    """A new endpoint, with the secret that signs its deliveries: shown this once only."""
-
-    secret: str
 
 
 class DeliveryData(BaseModel):
@@ -72,8 +70,8 @@ class DeliveryData(BaseModel):
     attempts: int
     last_status: int | None
     last_error: str | None
-    created_at: float
-    delivered_at: float | None
+    created_at: int = Field(description="Unix seconds.")
+    delivered_at: int | None = Field(description="Unix seconds; null until delivered.")
 
 
 class SecretData(BaseModel):
@@ -96,12 +94,6 @@ class EndpointResponse(V1Envelope):
     data: EndpointData
 
 
-class CreatedEndpointResponse(V1Envelope):
-    """A new endpoint and its secret."""
-
-    data: CreatedEndpointData
-
-
 class EndpointListResponse(V1Envelope):
     """The tenant's endpoints."""
 
@@ -109,7 +101,7 @@ class EndpointListResponse(V1Envelope):
 
 
 class EventTypesResponse(V1Envelope):
-    """The event types looksmith sends."""
+    """Every event type an endpoint may subscribe to."""
 
     data: list[str]
 
@@ -143,20 +135,17 @@ def iso_time(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).replace(tzinfo=None).isoformat()
 
 
-def endpoint_data(endpoint: WebhookEndpoint) -> EndpointData:
-    """The wire view of an endpoint, without its secret."""
+def endpoint_data(endpoint: WebhookEndpoint, *, username: str) -> EndpointData:
+    """The wire view of an endpoint, secret included, as HeyGen's examples show it."""
     return EndpointData(
         endpoint_id=endpoint.id,
         url=endpoint.url,
-        events=None if endpoint.events is None else list(endpoint.events),
+        secret=endpoint.secret,
         status=endpoint.status.value,
+        events=None if endpoint.events is None else list(endpoint.events),
+        username=username,
         created_at=iso_time(endpoint.created_at),
     )
-
-
-def created_endpoint_data(endpoint: WebhookEndpoint) -> CreatedEndpointData:
-    """The wire view of a new endpoint, with its secret."""
-    return CreatedEndpointData(**endpoint_data(endpoint).model_dump(), secret=endpoint.secret)
 
 
 def delivery_data(delivery: Delivery) -> DeliveryData:
@@ -169,6 +158,6 @@ def delivery_data(delivery: Delivery) -> DeliveryData:
         attempts=delivery.attempts,
         last_status=delivery.last_status,
         last_error=delivery.last_error,
-        created_at=delivery.created_at,
-        delivered_at=delivery.delivered_at,
+        created_at=int(delivery.created_at),
+        delivered_at=None if delivery.delivered_at is None else int(delivery.delivered_at),
     )

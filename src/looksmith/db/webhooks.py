@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, RowMapping, delete, insert, or_, select, update
 
-from looksmith.db.tables import webhook_deliveries, webhook_endpoints
+from looksmith.db.tables import tenants, webhook_deliveries, webhook_endpoints
 from looksmith.domain.webhooks import (
     Delivery,
     DeliveryState,
@@ -67,6 +67,13 @@ class SqlWebhookStore:
         query = delete(webhook_endpoints).where(_E.id == endpoint_id, _E.tenant_id == tenant_id)
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount > 0
+
+    def tenant_name(self, tenant_id: str) -> str | None:
+        """The tenant's name, or None if there is no such tenant."""
+        query = select(tenants.c.name).where(tenants.c.id == tenant_id)
+        with self._engine.connect() as conn:
+            name: str | None = conn.execute(query).scalar()
+        return name
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
         """Insert new deliveries in one commit."""

@@ -9,6 +9,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 GENERATION_SUCCESS = "photo_avatar_generation.success"
 GENERATION_FAIL = "photo_avatar_generation.fail"
@@ -16,14 +17,51 @@ TRAIN_SUCCESS = "photo_avatar_train.success"
 TRAIN_FAIL = "photo_avatar_train.fail"
 ADD_MOTION_SUCCESS = "photo_avatar_add_motion.success"
 ADD_MOTION_FAIL = "photo_avatar_add_motion.fail"
-EVENT_TYPES = (
+# HeyGen names no events for these outcomes; looksmith's names follow HeyGen's pattern.
+FACE_CHECK_SUCCESS = "photo_avatar_face_check.success"
+FACE_CHECK_FAIL = "photo_avatar_face_check.fail"
+ADD_SOUND_EFFECT_SUCCESS = "photo_avatar_add_sound_effect.success"
+ADD_SOUND_EFFECT_FAIL = "photo_avatar_add_sound_effect.fail"
+UPSCALE_SUCCESS = "photo_avatar_upscale.success"
+UPSCALE_FAIL = "photo_avatar_upscale.fail"
+
+# Every event HeyGen's webhook guide lists, in its order: an endpoint may subscribe to any of
+# them, so a client's endpoint.add written for HeyGen works unchanged, even for events that
+# looksmith never sends (video, translate, instant avatar, ...).
+HEYGEN_EVENT_TYPES = (
+    "avatar_video.success",
+    "avatar_video.fail",
+    "avatar_video_gif.success",
+    "avatar_video_gif.fail",
+    "avatar_video_caption.success",
+    "avatar_video_caption.fail",
+    "video_translate.success",
+    "video_translate.fail",
+    "video_agent.success",
+    "video_agent.fail",
+    "personalized_video",
+    "instant_avatar.success",
+    "instant_avatar.fail",
     GENERATION_SUCCESS,
     GENERATION_FAIL,
     TRAIN_SUCCESS,
     TRAIN_FAIL,
     ADD_MOTION_SUCCESS,
     ADD_MOTION_FAIL,
+    "proofread_creation.success",
+    "proofread_creation.fail",
+    "live_avatar.success",
+    "live_avatar.fail",
 )
+LOOKSMITH_EVENT_TYPES = (
+    FACE_CHECK_SUCCESS,
+    FACE_CHECK_FAIL,
+    ADD_SOUND_EFFECT_SUCCESS,
+    ADD_SOUND_EFFECT_FAIL,
+    UPSCALE_SUCCESS,
+    UPSCALE_FAIL,
+)
+EVENT_TYPES = HEYGEN_EVENT_TYPES + LOOKSMITH_EVENT_TYPES
 
 # A StatusChange's (kind, status) -> the event it is; any other change sends nothing.
 _EVENTS = {
@@ -33,6 +71,12 @@ _EVENTS = {
     ("training", "failed"): TRAIN_FAIL,
     ("motion", "completed"): ADD_MOTION_SUCCESS,
     ("motion", "failed"): ADD_MOTION_FAIL,
+    ("face_check", "completed"): FACE_CHECK_SUCCESS,
+    ("face_check", "failed"): FACE_CHECK_FAIL,
+    ("sound_effect", "completed"): ADD_SOUND_EFFECT_SUCCESS,
+    ("sound_effect", "failed"): ADD_SOUND_EFFECT_FAIL,
+    ("upscale", "completed"): UPSCALE_SUCCESS,
+    ("upscale", "failed"): UPSCALE_FAIL,
 }
 URL_MAX_LENGTH = 2048
 
@@ -138,3 +182,21 @@ def full_jitter(ceiling: float) -> float:
 def event_type_for(kind: str, status: str) -> str | None:
     """The event a status change of ``kind`` to ``status`` is, or None if it is none."""
     return _EVENTS.get((kind, status))
+
+
+def event_payload(
+    event_type: str, data: dict[str, Any], *, event_id: str, created_at: float
+) -> dict[str, Any]:
+    """The body of an event: HeyGen's ``event_type``/``event_data``, and the newer names too.
+
+    ``event`` repeats the type for consumers of HeyGen's newer webhooks; ``event_id`` is the same
+    in every delivery of one event (``webhook-id`` differs per endpoint), so a receiver that
+    gets one event at two URLs can tell; ``created_at`` is when it happened, in whole seconds.
+    """
+    return {
+        "event_type": event_type,
+        "event_data": data,
+        "event": event_type,
+        "event_id": event_id,
+        "created_at": int(created_at),
+    }

@@ -25,6 +25,7 @@ from looksmith.domain.motion import (
     MotionClip,
     MotionType,
     motion_keys,
+    motion_type_named,
     preview_key,
     upscale_refusal,
 )
@@ -186,9 +187,9 @@ class MotionService:
 
     def _announce(self, look: Look, status: LookStatus) -> None:
         self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
-        upscale = look.motion is not None and look.motion.upscaled
-        if self._outbox is not None and not upscale:
-            self._outbox.record(StatusChange("motion", look.id, look.tenant_id, status.value))
+        kind = "upscale" if look.motion is not None and look.motion.upscaled else "motion"
+        if self._outbox is not None:
+            self._outbox.record(StatusChange(kind, look.id, look.tenant_id, status.value))
 
     def _new_look(self, source: Look, motion: LookMotion) -> Look:
         now = self._now()
@@ -214,10 +215,9 @@ def _motion_type(value: str | None) -> MotionType:
     if value is None:
         return DEFAULT_MOTION_TYPE
     try:
-        return MotionType(value)
-    except ValueError:
-        allowed = ", ".join(kind.value for kind in MotionType)
-        raise InvalidParameter("motion_type", f"must be one of: {allowed}") from None
+        return motion_type_named(value)
+    except ValueError as exc:
+        raise InvalidParameter("motion_type", str(exc)) from None
 
 
 def _check_prompt(prompt: str | None) -> None:

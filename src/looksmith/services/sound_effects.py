@@ -13,6 +13,7 @@ from looksmith.ports import (
     MotionEngine,
     MotionRepository,
     StatusEvents,
+    WebhookOutbox,
 )
 from looksmith.services.groups import GroupService
 
@@ -33,6 +34,7 @@ class SoundEffectService:
         queue: JobQueue,
         events: StatusEvents,
         clock: Clock,
+        outbox: WebhookOutbox | None = None,
     ) -> None:
         self._groups = groups
         self._group_service = group_service
@@ -42,6 +44,7 @@ class SoundEffectService:
         self._queue = queue
         self._events = events
         self._clock = clock
+        self._outbox = outbox
 
     def add(self, *, tenant_id: str, look_id: str) -> str:
         """Start a sound effect for the tenant's completed motion look; returns its id."""
@@ -122,4 +125,6 @@ class SoundEffectService:
         ):
             return False
         self._events.publish(StatusChange("look", look_id, tenant_id, LookStatus.COMPLETED.value))
+        if self._outbox is not None:
+            self._outbox.record(StatusChange("sound_effect", look_id, tenant_id, status.value))
         return True

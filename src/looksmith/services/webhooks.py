@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from looksmith.domain.models import StatusChange, image_id_from_key, image_key, is_hex_id, new_id
+from looksmith.domain.models import StatusChange, image_id_from_key, is_hex_id, new_id
 from looksmith.domain.webhooks import (
     EVENT_TYPES,
     URL_MAX_LENGTH,
@@ -19,12 +19,20 @@ from looksmith.domain.webhooks import (
     SendOutcome,
     WebhookEndpoint,
     derive_callback_secret,
+    event_payload,
     event_type_for,
     full_jitter,
     new_endpoint_secret,
 )
-from looksmith.errors import InvalidParameter, NotFound
+from looksmith.errors import (
+    InvalidParameter,
+    InvalidWebhookUrl,
+    MissingParameter,
+    NotFound,
+    WebhookEndpointNotFound,
+)
 from looksmith.ports import Clock, GenerationRepository, GroupRepository
+from looksmith.services.webhook_events import EventData
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,10 @@ class WebhookStore(Protocol):
 
     def delete_endpoint(self, endpoint_id: str, *, tenant_id: str) -> bool:
         """Delete the tenant's endpoint; report whether it existed."""
+        ...
+
+    def tenant_name(self, tenant_id: str) -> str | None:
+        """The tenant's name, or None if there is no such tenant."""
         ...
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
@@ -158,18 +170,22 @@ class WebhookService:
         if not (
             is_hex_id(endpoint_id) and self._store.delete_endpoint(endpoint_id, tenant_id=tenant_id)
         ):
-            raise NotFound(f"endpoint {endpoint_id} not found")
+            raise WebhookEndpointNotFound(f"endpoint {endpoint_id} not found")
 
     def endpoint(self, *, tenant_id: str, endpoint_id: str) -> WebhookEndpoint:
         """The tenant's endpoint; someone else's answers exactly like an unknown one."""
         found = self._store.get_endpoint(endpoint_id) if is_hex_id(endpoint_id) else None
         if found is None or found.tenant_id != tenant_id:
-            raise NotFound(f"endpoint {endpoint_id} not found")
+            raise WebhookEndpointNotFound(f"endpoint {endpoint_id} not found")
         return found
 
     def callback_secret(self, *, tenant_id: str) -> str:
         """The secret that signs the tenant's per-request ``callback_url`` deliveries."""
         return derive_callback_secret(self._install_secret, tenant_id)
+
+    def username(self, *, tenant_id: str) -> str:
+        """What HeyGen's endpoint objects call ``username``: here, the tenant's name."""
+        return self._store.tenant_name(tenant_id) or ""
 
     def deliveries(
         self, *, tenant_id: str, endpoint_id: str | None, limit: int
@@ -192,13 +208,13 @@ class WebhookService:
 
     def _checked_url(self, url: object) -> str:
         if not isinstance(url, str) or not url.strip():
-            raise InvalidParameter("url", "is required")
+            raise MissingParameter("url")
         url = url.strip()
         if len(url) > URL_MAX_LENGTH:
-            raise InvalidParameter("url", f"at most {URL_MAX_LENGTH} characters")
+            raise InvalidWebhookUrl("url", f"at most {URL_MAX_LENGTH} characters")
         refusal = self._guard.refusal(url)
         if refusal is not None:
-            raise InvalidParameter("url", refusal)
+            raise InvalidWebhookUrl("url", refusal)
         return url
 
 
@@ -220,8 +236,7 @@ class WebhookDispatcher:
         jitter: Callable[[float], float] = full_jitter,
     ) -> None:
         self._store = store
-        self._generations = generations
-        self._groups = groups
+        self._event_data = EventData(generations=generations, groups=groups)
         self._images = images
         self._sender = sender
         self._guard = guard
@@ -241,10 +256,12 @@ class WebhookDispatcher:
         event_type = event_type_for(change.kind, change.status)
         if event_type is None:
             return
-        data, callback_url = self._event_data(change)
-        if data is None:
+        found = self._event_data.of(change)
+        if found is None:
             return
-        payload = json.dumps({"event_type": event_type, "event_data": data})
+        data, callback_url = found
+        event = event_payload(event_type, data, event_id=new_id(), created_at=self._clock.now())
+        payload = json.dumps(event)
         targets: list[tuple[str | None, str]] = [
             (endpoint.id, endpoint.url)
             for endpoint in self._store.list_endpoints(change.tenant_id)
@@ -284,34 +301,6 @@ class WebhookDispatcher:
         return replace(
             delivery, state=DeliveryState.FAILED, next_attempt_at=None, last_error=refusal
         )
-
-    def _event_data(self, change: StatusChange) -> tuple[dict[str, Any] | None, str | None]:
-        """The event's data and the request's own callback URL, if it had one."""
-        if change.kind == "training":
-            group = self._groups.get_group(change.id)
-            if group is None:
-                return None, None
-            data: dict[str, Any] = {"group_id": group.id, "status": change.status}
-            return {**data, "error_msg": group.train_error}, None
-        if change.kind == "motion":
-            look = self._groups.get_look(change.id)
-            if look is None:
-                return None, None
-            data = {"id": look.id, "group_id": look.group_id, "status": change.status}
-            return {**data, "msg": look.message}, None
-        generation = self._generations.get(change.id)
-        if generation is None:
-            return None, None
-        keys = [image_key(i) for i in generation.image_ids] if change.status == "success" else None
-        data = {
-            "generation_id": generation.id,
-            "status": change.status,
-            "image_url_list": None,  # signed when sent, so the links are fresh
-            "image_key_list": keys,
-            "msg": generation.message,
-            "callback_id": generation.callback_id,
-        }
-        return data, generation.callback_url
 
     def claim_due(self, *, now: float, lease_seconds: float) -> Delivery | None:
         """Lease the next due delivery, if any."""

@@ -1,4 +1,4 @@
-"""Sends webhook bodies over HTTP, signed per Standard Webhooks, to addresses that are safe."""
+"""Sends webhook bodies over HTTP to safe addresses, signed as HeyGen and Standard Webhooks do."""
 
 from __future__ import annotations
 
@@ -30,10 +30,20 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+def heygen_signature(secret: str, body: bytes) -> str:
+    """The ``Signature`` value HeyGen receivers check: hex HMAC-SHA256 of the raw body.
+
+    The key is the secret string exactly as the client was shown it, ``whsec_`` and all, since
+    that is what a receiver written for HeyGen passes to its HMAC.
+    """
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
 def signature_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """The three Standard Webhooks headers, plus the content type."""
+    """HeyGen's ``Signature`` header, the three Standard Webhooks headers, the content type."""
     return {
         "content-type": "application/json",
+        "signature": heygen_signature(secret, body),
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(secret, msg_id, timestamp, body),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from looksmith.api.deps import CurrentTenant
-from looksmith.api.schemas import ErrorResponse
+from looksmith.api.schemas import V1ErrorResponse
 from looksmith.api.webhook_schemas import (
     AddEndpointRequest,
-    CreatedEndpointResponse,
     DeliveryListResponse,
     DeliveryResponse,
     EmptyResponse,
@@ -21,7 +20,6 @@ from looksmith.api.webhook_schemas import (
     SecretData,
     SecretResponse,
     UpdateEndpointRequest,
-    created_endpoint_data,
     delivery_data,
     endpoint_data,
 )
@@ -30,7 +28,7 @@ from looksmith.services.webhooks import WebhookService
 
 router = APIRouter(tags=["webhooks"])
 
-_ERR = {"model": ErrorResponse}
+_ERR = {"model": V1ErrorResponse}
 _BAD_INPUT: dict[int | str, dict[str, object]] = {
     400: {**_ERR, "description": "Invalid parameter"},
     401: {**_ERR, "description": "Missing or invalid API key"},
@@ -48,20 +46,22 @@ async def _webhooks(request: Request) -> WebhookService:
 
 Webhooks = Annotated[WebhookService, Depends(_webhooks)]
 EndpointId = Annotated[str, Query(max_length=64, description="The endpoint's id.")]
+EndpointIdInPath = Annotated[str, Path(max_length=64, description="The endpoint's id.")]
 
 
 @router.post(
     "/v1/webhook/endpoint.add",
-    response_model=CreatedEndpointResponse,
+    response_model=EndpointResponse,
     responses=_BAD_INPUT,
     summary="Add a webhook endpoint",
 )
 def add_endpoint(
     body: AddEndpointRequest, tenant_id: CurrentTenant, webhooks: Webhooks
-) -> CreatedEndpointResponse:
-    """Register a URL for events; the answer carries its signing secret, shown only here."""
+) -> EndpointResponse:
+    """Register a URL for any of HeyGen's events; the answer carries its signing secret."""
     endpoint = webhooks.add_endpoint(tenant_id=tenant_id, url=body.url, events=body.events)
-    return CreatedEndpointResponse(data=created_endpoint_data(endpoint))
+    username = webhooks.username(tenant_id=tenant_id)
+    return EndpointResponse(data=endpoint_data(endpoint, username=username))
 
 
 @router.get(
@@ -71,9 +71,10 @@ def add_endpoint(
     summary="List webhook endpoints",
 )
 def list_endpoints(tenant_id: CurrentTenant, webhooks: Webhooks) -> EndpointListResponse:
-    """The tenant's endpoints, oldest first, without secrets."""
+    """The tenant's endpoints, oldest first, each with its secret as HeyGen lists them."""
     endpoints = webhooks.endpoints(tenant_id=tenant_id)
-    return EndpointListResponse(data=[endpoint_data(endpoint) for endpoint in endpoints])
+    username = webhooks.username(tenant_id=tenant_id)
+    return EndpointListResponse(data=[endpoint_data(e, username=username) for e in endpoints])
 
 
 @router.patch(
@@ -89,7 +90,8 @@ def update_endpoint(
     endpoint = webhooks.update_endpoint(
         tenant_id=tenant_id, endpoint_id=body.endpoint_id, changes=body.changes()
     )
-    return EndpointResponse(data=endpoint_data(endpoint))
+    username = webhooks.username(tenant_id=tenant_id)
+    return EndpointResponse(data=endpoint_data(endpoint, username=username))
 
 
 @router.delete(
@@ -106,6 +108,20 @@ def delete_endpoint(
     return EmptyResponse()
 
 
+@router.delete(
+    "/v1/webhook/endpoint.delete/{endpoint_id}",
+    response_model=EmptyResponse,
+    responses=_BY_ID,
+    summary="Delete a webhook endpoint (id in the path)",
+)
+def delete_endpoint_by_path(
+    endpoint_id: EndpointIdInPath, tenant_id: CurrentTenant, webhooks: Webhooks
+) -> EmptyResponse:
+    """The same as the query form, for clients that put the id in the path."""
+    webhooks.delete_endpoint(tenant_id=tenant_id, endpoint_id=endpoint_id)
+    return EmptyResponse()
+
+
 @router.get(
     "/v1/webhook/webhook.list",
     response_model=EventTypesResponse,
@@ -113,7 +129,7 @@ def delete_endpoint(
     summary="List the event types",
 )
 async def list_event_types(_: CurrentTenant) -> EventTypesResponse:
-    """Every event type looksmith sends."""
+    """Every event HeyGen lists, then looksmith's own; an endpoint may subscribe to any."""
     return EventTypesResponse(data=list(EVENT_TYPES))
 
 
