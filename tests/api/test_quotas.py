@@ -83,8 +83,8 @@ def test_admitted_requests_carry_their_bucket(
     client = TestClient(limited_app(settings, container))
     response = client.get("/v2/avatar_group.list", headers={"x-api-key": api_key})
     assert response.status_code == 200
-    assert response.headers["ratelimit-policy"] == '"read";q=100;w=2'
-    assert response.headers["ratelimit"] == '"read";r=99;t=1'
+    assert response.headers["ratelimit-policy"] == '"read";q=200;w=2'
+    assert response.headers["ratelimit"] == '"read";r=199;t=1'
 
 
 def test_unknown_keys_answer_401_not_429(settings: Settings, container: Container):
@@ -122,7 +122,8 @@ def test_image_quota_refuses_uploads_and_generations(
     assert generate(client, api_key) == 200  # 1 stored + 4 to come = 5
     refused = client.post("/v1/asset", content=astronaut_jpeg(), headers=headers)
     assert refused.status_code == 429
-    assert "Image quota" in refused.json()["error"]
+    assert "Image quota" in refused.json()["message"]
+    assert refused.json()["code"] == 401028
     assert int(refused.headers["retry-after"]) >= 1
     assert generate(client, api_key) == 429
     usage = container.limits.view(tenant=tenant_of(container, api_key)).usage

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, bindparam, insert, select
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, Select, and_, bindparam, func, insert, or_, select, true
 
 from looksmith.db import rows
 from looksmith.db.tables import images
-from looksmith.domain.models import StoredImage
+from looksmith.domain.media import AssetType, UploadCursor
+from looksmith.domain.models import ImageSource, StoredImage
 
 _IMAGE = select(images).where(images.c.id == bindparam("id"))
 
@@ -27,3 +30,43 @@ class SqlImageRepository:
         """Insert one image row."""
         with self._engine.begin() as conn:
             conn.execute(insert(images).values(**rows.image_values(image)))
+
+    def list_uploads(
+        self,
+        tenant_id: str,
+        *,
+        asset_type: AssetType | None,
+        after: UploadCursor | None,
+        limit: int,
+    ) -> tuple[int, Sequence[StoredImage]]:
+        """The tenant's upload count and a page of its uploads, newest first, in one query."""
+        with self._engine.connect() as conn:
+            found = conn.execute(_uploads_page(tenant_id, asset_type, after, limit)).mappings()
+            page = found.all()
+        uploads = [rows.image_from_row(row) for row in page if row["id"] is not None]
+        return page[0]["total"], uploads
+
+
+def _uploads_page(
+    tenant_id: str, asset_type: AssetType | None, after: UploadCursor | None, limit: int
+) -> Select[tuple[object, ...]]:
+    owned = [images.c.tenant_id == tenant_id, images.c.source == ImageSource.UPLOAD.value]
+    if asset_type is not None:
+        owned.append(images.c.content_type.startswith(f"{asset_type.value}/", autoescape=True))
+    total = select(func.count()).select_from(images).where(*owned).scalar_subquery()
+    query = select(images).where(*owned)
+    if after is not None:
+        query = query.where(
+            or_(
+                images.c.created_at < after.created_at,
+                and_(images.c.created_at == after.created_at, images.c.id < after.id),
+            )
+        )
+    page = query.order_by(images.c.created_at.desc(), images.c.id.desc()).limit(limit).subquery()
+    # The page joined to a one-row count: an empty page still brings its total back.
+    counted = select(total.label("total")).subquery()
+    return (
+        select(counted.c.total, page)
+        .select_from(counted.outerjoin(page, true()))
+        .order_by(page.c.created_at.desc(), page.c.id.desc())
+    )

@@ -18,6 +18,19 @@ class MotionType(StrEnum):
     KLING = "kling"
 
 
+# Names HeyGen's guide and its clients send besides the seven above: each moves like the engine's
+# character nearest to the model it names (Runway Gen-3 is HeyGen's consistent_gen_3).
+MOTION_TYPE_ALIASES: dict[str, MotionType] = {
+    "runway_gen3": MotionType.CONSISTENT_GEN_3,
+    "runway_gen4": MotionType.CONSISTENT,
+    "veo3": MotionType.VEO2,
+    "veo3.1": MotionType.VEO2,
+    "hailuo_1": MotionType.HAILUO_2,
+    "seedance": MotionType.SEEDANCE_LITE,
+}
+# Named by clients, refused by HeyGen with this message.
+NO_MOTION_FOR = "can't create motion for this type '{}'"
+UNSUPPORTED_MOTION_TYPES = frozenset({"avatar_iv"})
 DEFAULT_MOTION_TYPE = MotionType.CONSISTENT
 MOTION_PROMPT_MAX_LENGTH = 1000
 # Previews are capped so an upscale (twice the size) stays within this side.
@@ -85,6 +98,19 @@ class SoundTrack:
     data: bytes
     content_type: str
     duration: float
+
+
+def motion_type_named(name: str) -> MotionType:
+    """The motion character a wire ``motion_type`` names; ``ValueError`` saying why not."""
+    if name in UNSUPPORTED_MOTION_TYPES:
+        raise ValueError(NO_MOTION_FOR.format(name))
+    if name in MOTION_TYPE_ALIASES:
+        return MOTION_TYPE_ALIASES[name]
+    try:
+        return MotionType(name)
+    except ValueError:
+        allowed = ", ".join(kind.value for kind in MotionType)  # the aliases are extras
+        raise ValueError(f"must be one of: {allowed}") from None
 
 
 def preview_key(look_id: str) -> str:

@@ -1,49 +1,108 @@
-"""Uploads: ``POST /v1/asset`` with the raw image bytes as the body."""
+"""Uploads: ``POST /v1/asset`` with the raw file bytes as the body, and the list of them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Assets, CurrentTenant, Images
-from looksmith.api.group_schemas import AssetResponse, asset_data
-from looksmith.api.schemas import ErrorResponse
-from looksmith.domain.models import image_key
-from looksmith.errors import PayloadTooLarge
+from looksmith.api.group_schemas import (
+    AssetListData,
+    AssetListResponse,
+    AssetResponse,
+    asset_data,
+)
+from looksmith.api.schemas import V1ErrorResponse
+from looksmith.domain.media import sniff_audio_video
+from looksmith.errors import InvalidParameter, PayloadTooLarge
 from looksmith.services.assets import ACCEPTED_TYPES
+
+# Some clients post the file as a multipart form (one part named ``file``) instead of as the body.
+FORM_TYPE = "multipart/form-data"
 
 router = APIRouter(tags=["assets"])
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": V1ErrorResponse, "description": "Missing or invalid API key"},
+}
 
 
 @router.post(
     "/v1/asset",
     response_model=AssetResponse,
-    summary="Upload an image",
+    summary="Upload an image, audio or video file",
     responses={
-        400: {"model": ErrorResponse, "description": "Not a usable image"},
-        401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-        413: {"model": ErrorResponse, "description": "Body too large"},
-        415: {"model": ErrorResponse, "description": "Unsupported media type"},
+        400: {"model": V1ErrorResponse, "description": "Not a usable image, audio or video"},
+        **_ERRORS,
+        413: {"model": V1ErrorResponse, "description": "Body too large"},
+        415: {"model": V1ErrorResponse, "description": "Unsupported media type"},
     },
     openapi_extra={
-        "requestBody": {"required": True, "content": dict.fromkeys(ACCEPTED_TYPES, _BINARY)}
+        "requestBody": {
+            "required": True,
+            "content": {
+                **dict.fromkeys(ACCEPTED_TYPES, _BINARY),
+                FORM_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": _BINARY["schema"]},
+                        "required": ["file"],
+                    }
+                },
+            },
+        }
     },
 )
 async def upload_asset(
     request: Request, tenant_id: CurrentTenant, assets: Assets, images: Images
 ) -> AssetResponse:
-    """Store the body as an image; its bytes, not the header, decide what it is."""
-    assets.check_declared_type(request.headers.get("content-type"))
+    """Store the body; its bytes, not the header, decide what it is (the header its family)."""
+    content_type = request.headers.get("content-type")
+    is_form = (content_type or "").split(";")[0].strip().lower() == FORM_TYPE
+    if not is_form:
+        assets.check_declared_type(content_type)
     data = await _read_body(request, assets.limits.max_bytes)
+    if is_form:
+        data, content_type = _form_file(data, content_type or "")
     image = await run_in_threadpool(
-        assets.upload,
-        tenant_id=tenant_id,
-        data=data,
-        content_type=request.headers.get("content-type"),
+        assets.upload, tenant_id=tenant_id, data=data, content_type=content_type
     )
-    return AssetResponse(data=asset_data(image, images.url_for(image.id), image_key(image.id)))
+    return AssetResponse(data=asset_data(image, images.url_for(image.id)))
+
+
+@router.get(
+    "/v1/asset/list",
+    response_model=AssetListResponse,
+    summary="List uploaded assets",
+    responses={400: {"model": V1ErrorResponse, "description": "Bad parameter"}, **_ERRORS},
+)
+def list_assets(
+    tenant_id: CurrentTenant,
+    assets: Assets,
+    images: Images,
+    file_type: Annotated[str | None, Query(description="image, video or audio")] = None,
+    folder_id: Annotated[
+        str | None, Query(description="Every asset is in the root folder ('').")
+    ] = None,
+    limit: Annotated[
+        int | None, Query(ge=0, description="Assets per page; 0 or unset: 100, the most.")
+    ] = None,
+    token: Annotated[str | None, Query(description="The previous page's token.")] = None,
+) -> AssetListResponse:
+    """The tenant's uploads, newest first, a page at a time."""
+    page = assets.list_assets(
+        tenant_id=tenant_id, file_type=file_type, folder_id=folder_id, limit=limit, token=token
+    )
+    listed = [asset_data(asset, images.url_for(asset.id)) for asset in page.assets]
+    return AssetListResponse(
+        data=AssetListData(assets=listed, total=page.total, token=page.next_token)
+    )
 
 
 async def _read_body(request: Request, max_bytes: int) -> bytes:
@@ -58,3 +117,26 @@ async def _read_body(request: Request, max_bytes: int) -> bytes:
             raise PayloadTooLarge(f"body is larger than {max_bytes} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _form_file(body: bytes, content_type: str) -> tuple[bytes, str]:
+    """The ``file`` part of a multipart form and its media type; a part declared as
+    ``application/octet-stream`` (or not at all) is typed by its bytes."""
+    form = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    parts = form.get_payload() if form.is_multipart() else []
+    part = next((p for p in parts if isinstance(p, Message) and _is_file_part(p)), None)
+    if part is None:
+        raise InvalidParameter("file", "is required: send the file as the form part named file")
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        raise InvalidParameter("file", "could not be read from the form")
+    declared = part.get_content_type()
+    if declared in ("application/octet-stream", "text/plain"):  # text/plain: no header sent
+        declared = sniff_audio_video(data) or "image/jpeg"  # an image's decoder decides which
+    return data, declared
+
+
+def _is_file_part(part: Message) -> bool:
+    return part.get_param("name", header="content-disposition") == "file"

@@ -1,0 +1,61 @@
+"""``POST /v1/asset`` with the file as a multipart form part, as some HeyGen clients send it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from looksmith.container import Container
+from tests.api.test_asset_media import MEDIA
+from tests.api.test_groups_bad_input import UPLOAD, blob_count
+
+
+@pytest.mark.parametrize(
+    ("media", "part_type", "stored"),
+    [
+        ("jpeg", "image/jpeg", "image/jpeg"),
+        ("jpeg", "application/octet-stream", "image/jpeg"),
+        ("mp3", "audio/mpeg", "audio/mpeg"),
+        ("wav", "application/octet-stream", "audio/wav"),
+        ("mp4", "video/mp4", "video/mp4"),
+    ],
+)
+def test_a_form_part_named_file_is_stored_byte_for_byte(
+    client: TestClient, api_key: str, media: str, part_type: str, stored: str
+) -> None:
+    data = MEDIA[media]()
+    response = client.post(
+        UPLOAD, headers={"x-api-key": api_key}, files={"file": ("clip.bin", data, part_type)}
+    )
+    assert response.status_code == 200, response.text
+    asset = response.json()["data"]
+    assert asset["asset_id"] == asset["id"]
+    assert asset["file_type"] == stored.split("/")[0]
+    served = client.get(asset["url"])
+    assert served.status_code == 200
+    assert served.headers["content-type"] == stored
+    assert served.content == data
+
+
+def test_a_form_without_a_file_part_is_a_400_naming_file_and_stores_nothing(
+    client: TestClient, api_key: str, container: Container
+) -> None:
+    before = blob_count(container)
+    response = client.post(
+        UPLOAD,
+        headers={"x-api-key": api_key},
+        files={"photo": ("photo.jpg", MEDIA["jpeg"](), "image/jpeg")},
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()["message"]
+    assert blob_count(container) == before
+
+
+def test_a_form_file_that_is_no_image_is_a_400(client: TestClient, api_key: str) -> None:
+    response = client.post(
+        UPLOAD,
+        headers={"x-api-key": api_key},
+        files={"file": ("notes.txt", b"just some text, no picture", "image/png")},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] != 100
