@@ -9,12 +9,8 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-class ErrorFormat(StrEnum):
-    """How error bodies look: the seed's string form, or the object form live HeyGen sent."""
-
-    STRING = "string"
-    OBJECT = "object"
+# Re-exported: code that reads Settings names its error format from here.
+from looksmith.domain.models import ErrorFormat as ErrorFormat
 
 
 class StorageKind(StrEnum):
@@ -86,14 +82,16 @@ class RateLimitSettings(BaseModel):
         default=None,
         description="Redis for buckets shared by API processes; default: a Redis Celery broker.",
     )
-    read_rps: float = Field(default=50.0, gt=0, description="GET requests per second.")
-    read_burst: int = Field(default=100, ge=1, description="GET requests in a burst.")
+    # Defaults let through every client HeyGen let through (it documents no per-endpoint rate
+    # for these routes): a batch client uploading a folder or polling many generations at once.
+    read_rps: float = Field(default=100.0, gt=0, description="GET requests per second.")
+    read_burst: int = Field(default=200, ge=1, description="GET requests in a burst.")
     write_rps: float = Field(
-        default=10.0, gt=0, description="POST, PATCH and DELETE requests per second."
+        default=50.0, gt=0, description="POST, PATCH and DELETE requests per second."
     )
-    write_burst: int = Field(default=20, ge=1, description="Writes in a burst.")
-    upload_rps: float = Field(default=2.0, gt=0, description="POST /v1/asset per second.")
-    upload_burst: int = Field(default=5, ge=1, description="Uploads in a burst.")
+    write_burst: int = Field(default=100, ge=1, description="Writes in a burst.")
+    upload_rps: float = Field(default=20.0, gt=0, description="POST /v1/asset per second.")
+    upload_burst: int = Field(default=50, ge=1, description="Uploads in a burst.")
     max_running_jobs: int | None = Field(
         default=None, ge=0, description="Jobs of one tenant running at once; unset: no cap."
     )

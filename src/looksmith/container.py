@@ -28,7 +28,7 @@ from looksmith.domain.models import JobKind
 from looksmith.engines.procedural.motion_engine import ProceduralMotionEngine
 from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
-from looksmith.faces.detector import HaarFaceDetector
+from looksmith.faces.detector import build_face_detector
 from looksmith.imaging.inspect import PillowInspector
 from looksmith.ports import (
     BlobStore,
@@ -253,10 +253,11 @@ def _photo_services(
         groups=group_repo,
         images=SqlImageRepository(adapters.database),
         blobs=adapters.blobs,
-        faces=HaarFaceDetector(),
+        faces=build_face_detector(),
         queue=adapters.queue,
         events=adapters.events,
         clock=adapters.clock,
+        outbox=adapters.outbox,
     )
     training = TrainingService(
         groups=group_repo,
@@ -303,6 +304,7 @@ def _motion_services(
         queue=adapters.queue,
         events=adapters.events,
         clock=adapters.clock,
+        outbox=adapters.outbox,
     )
     return motion, sound_effects
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from looksmith.domain.media import AssetType, UploadCursor
 from looksmith.domain.models import (
     ApiKeyRecord,
     AvatarGroup,
+    ErrorFormat,
     Generation,
     GenerationStatus,
     GroupSummary,
@@ -42,12 +44,20 @@ class TenantRepository(Protocol):
         """Store a new tenant together with its first key."""
         ...
 
-    def find_key(self, key_hash: str) -> ApiKeyRecord | None:
-        """The key with this hash, revoked or not."""
+    def find_key(self, key_hash: str) -> tuple[ApiKeyRecord, Tenant] | None:
+        """The key with this hash, revoked or not, with its tenant."""
         ...
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
         """Every key with its tenant, oldest first."""
+        ...
+
+    def tenants_with_key_prefix(self, prefix: str) -> Sequence[Tenant]:
+        """The tenants owning a key, live or revoked, that starts with ``prefix``."""
+        ...
+
+    def set_error_format(self, tenant_id: str, error_format: ErrorFormat | None) -> None:
+        """Store the tenant's error format; None follows the server's setting."""
         ...
 
     def revoke_keys(self, prefix: str, at: float) -> int:
@@ -105,6 +115,18 @@ class ImageRepository(Protocol):
         """Store the metadata of a new image."""
         ...
 
+    def list_uploads(
+        self,
+        tenant_id: str,
+        *,
+        asset_type: AssetType | None,
+        after: UploadCursor | None,
+        limit: int,
+    ) -> tuple[int, Sequence[StoredImage]]:
+        """How many uploads the tenant has (of ``asset_type``), and up to ``limit`` of them
+        after ``after``, newest first; in one query."""
+        ...
+
 
 class GroupRepository(Protocol):
     """Avatar groups and their looks; face checks and trainings are queued with them."""
@@ -159,13 +181,15 @@ class GroupRepository(Protocol):
         ...
 
     def list_groups(
-        self, tenant_id: str, *, offset: int, limit: int
+        self, tenant_id: str, *, offset: int, limit: int | None
     ) -> tuple[int, Sequence[GroupSummary]]:
-        """The total and one page of the tenant's groups."""
+        """The total and one page of the tenant's groups (every group if ``limit`` is None)."""
         ...
 
-    def list_looks(self, group_id: str, *, offset: int, limit: int) -> tuple[int, Sequence[Look]]:
-        """The total and one page of a group's looks."""
+    def list_looks(
+        self, group_id: str, *, offset: int, limit: int | None
+    ) -> tuple[int, Sequence[Look]]:
+        """The total and one page of a group's looks (every look if ``limit`` is None)."""
         ...
 
     def delete_look(self, look_id: str, *, tenant_id: str) -> list[str] | None:
@@ -330,8 +354,8 @@ class ImageInspector(Protocol):
 class FaceDetector(Protocol):
     """Finds faces in photos."""
 
-    def find_face(self, data: bytes) -> FaceBox | None:
-        """The most prominent face in the encoded image ``data``, or None."""
+    def find_faces(self, data: bytes) -> Sequence[FaceBox]:
+        """Every face in the encoded image ``data``, largest first; empty if none."""
         ...
 
 

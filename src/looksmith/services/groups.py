@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from looksmith.domain.media import AssetType, asset_type
 from looksmith.domain.models import (
     AvatarGroup,
     BusinessType,
@@ -32,26 +33,45 @@ from looksmith.ports import (
     ImageRepository,
     JobQueue,
     StatusEvents,
+    WebhookOutbox,
 )
 from looksmith.services.generations import check_no_nul
 
 log = logging.getLogger(__name__)
 
 NO_FACE = "No face detected, please try another photo."
+MULTIPLE_FACES = "Multiple faces detected, please try another photo."
+# A second face with at least this fraction of the largest one's area makes a second person;
+# smaller ones are people in the background. Measured (bench/bench_faces.py): a face behind at
+# half or 0.8 the linear size reaches 0.32, two people photographed alike 0.47 and more.
+SIMILAR_FACE_AREA = 0.4
 MAX_KEYS_PER_ADD = 4
+
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Which slice of a list to return; ``page`` counts from 1."""
+    """Which slice of a list to return; ``page`` counts from 1; no ``limit`` is every row."""
 
     page: int = 1
-    limit: int = 50
+    limit: int | None = None
+
+    @classmethod
+    def requested(cls, page: int | None, limit: int | None) -> Page:
+        """What a client asked for: everything when it sends neither, as HeyGen documents no
+        paging; else pages of ``limit`` (50 by default, more than 100 read as 100)."""
+        if page is None and limit is None:
+            return cls()
+        size = DEFAULT_PAGE_SIZE if limit is None else min(limit, MAX_PAGE_SIZE)
+        return cls(page=page or 1, limit=size)
 
     @property
     def offset(self) -> int:
         """Rows to skip."""
-        return (self.page - 1) * self.limit
+        return 0 if self.limit is None else (self.page - 1) * self.limit
 
 
 class GroupService:
@@ -67,6 +87,7 @@ class GroupService:
         queue: JobQueue,
         events: StatusEvents,
         clock: Clock,
+        outbox: WebhookOutbox | None = None,
     ) -> None:
         self._events = events
         self._queue = queue
@@ -75,6 +96,7 @@ class GroupService:
         self._blobs = blobs
         self._faces = faces
         self._clock = clock
+        self._outbox = outbox
 
     def create_group(
         self, *, tenant_id: str, name: str, key: str, generation_id: str | None
@@ -97,23 +119,28 @@ class GroupService:
         keys: Sequence[str],
         generation_id: str | None,
     ) -> list[Look]:
-        """New pending looks of an existing group, one per image key (1 to 4)."""
+        """The group's looks for the image keys (1 to 4), in their order: a key that already is
+        a look of the group (a finished look generation's picture) is that look; any other
+        becomes a new pending look."""
         _check_name(name)
         if not 1 <= len(keys) <= MAX_KEYS_PER_ADD:
             raise InvalidParameter("image_keys", f"give 1 to {MAX_KEYS_PER_ADD} image keys")
         self.group(tenant_id=tenant_id, group_id=group_id, param="group_id")
-        sources = [
-            self._source_image(tenant_id, key, generation_id, param=f"image_keys.{i}")
+        found = [
+            self._look_or_source(tenant_id, group_id, key, generation_id, param=f"image_keys.{i}")
             for i, key in enumerate(keys)
         ]
         pairs = [
             self._copy_as_look(source, look_id=new_id(), group_id=group_id, name=name)
-            for source in sources
+            for source in found
+            if isinstance(source, StoredImage)
         ]
-        self._groups.add_looks(pairs)
+        if pairs:
+            self._groups.add_looks(pairs)
         for look, _ in pairs:
             self._queue.enqueue(JobKind.CHECK_LOOK, look.id)
-        return [look for look, _ in pairs]
+        added = iter(look for look, _ in pairs)
+        return [item if isinstance(item, Look) else next(added) for item in found]
 
     def group(self, *, tenant_id: str, group_id: str, param: str | None = None) -> AvatarGroup:
         """The tenant's group; 404 by path (``param`` None) or 400 naming the body field."""
@@ -177,12 +204,11 @@ class GroupService:
         look = self._groups.get_look(target_id)
         if look is None or look.status is not LookStatus.PENDING:
             return
-        face = look.face
+        face, message = look.face, None
         if face is None:
             data = self._blobs.get(image_key(look.id))
-            face = self._faces.find_face(data) if data else None
+            face, message = the_one_face(self._faces.find_faces(data) if data else [])
         status = LookStatus.COMPLETED if face else LookStatus.FAILED
-        message = None if face else NO_FACE
         self._finish_check(look, status, message, face)
 
     def give_up(self, target_id: str, reason: str) -> None:
@@ -198,6 +224,24 @@ class GroupService:
             look.id, status=status, message=message, face=face, at=self._now()
         ):
             self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
+            if self._outbox is not None:
+                check = StatusChange("face_check", look.id, look.tenant_id, status.value)
+                self._outbox.record(check)
+
+    def _look_or_source(
+        self, tenant_id: str, group_id: str, key: str, generation_id: str | None, *, param: str
+    ) -> Look | StoredImage:
+        """The group's look whose picture ``key`` is, else the image to copy into a new look."""
+        image_id = image_id_from_key(key)
+        look = self._groups.get_look(image_id, tenant_id=tenant_id) if image_id else None
+        if look is None or look.group_id != group_id:
+            return self._source_image(tenant_id, key, generation_id, param=param)
+        image = self._images.get_image(look.id)
+        if generation_id is not None and (image is None or image.generation_id != generation_id):
+            raise InvalidParameter(
+                "generation_id", f"image {key} is not from generation {generation_id}"
+            )
+        return look
 
     def _source_image(
         self, tenant_id: str, key: str, generation_id: str | None, *, param: str
@@ -206,6 +250,8 @@ class GroupService:
         image = self._images.get_image(image_id) if image_id else None
         if image is None or image.tenant_id != tenant_id or image.source is ImageSource.LOOK:
             raise InvalidParameter(param, f"no uploaded or generated image {key}")
+        if (kind := asset_type(image.content_type)) is not AssetType.IMAGE:
+            raise InvalidParameter(param, f"{key} is {kind.with_article} asset, not an image")
         if generation_id is not None and image.generation_id != generation_id:
             raise InvalidParameter(
                 "generation_id", f"image {key} is not from generation {generation_id}"
@@ -259,3 +305,13 @@ def _check_name(name: str) -> None:
     if len(name) > 200:
         raise InvalidParameter("name", "at most 200 characters")
     check_no_nul("name", name)
+
+
+def the_one_face(faces: Sequence[FaceBox]) -> tuple[FaceBox | None, str | None]:
+    """The photo's person (faces come largest first), or why the photo has none."""
+    if not faces:
+        return None, NO_FACE
+    largest = faces[0].width * faces[0].height
+    if any(f.width * f.height >= SIMILAR_FACE_AREA * largest for f in faces[1:]):
+        return None, MULTIPLE_FACES
+    return faces[0], None

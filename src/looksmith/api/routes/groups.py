@@ -23,11 +23,12 @@ from looksmith.api.group_schemas import (
     LookResponse,
     TrainRequest,
     TrainStatusResponse,
+    group_avatar_data,
     group_data,
     look_data,
     train_status_data,
 )
-from looksmith.api.schemas import ErrorResponse
+from looksmith.api.schemas import ErrorResponse, V1ErrorResponse
 from looksmith.services.groups import Page
 
 router = APIRouter(tags=["avatar groups"])
@@ -42,8 +43,20 @@ _BY_PATH: dict[int | str, dict[str, object]] = {
     404: {**_ERR, "description": "Unknown group"},
 }
 
-PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page, from 1.")]
-PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page, at most 100.")]
+PageNumber = Annotated[
+    int | None, Query(ge=1, le=1_000_000, description="Page, from 1; 1 if only a size is sent.")
+]
+PageSize = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        description="Items per page: 50 if only a page is sent, more than 100 read as 100. "
+        "Without page, limit and page_size every item is returned.",
+    ),
+]
+PageSizeAlias = Annotated[
+    int | None, Query(ge=1, description="Another name of limit; limit wins if both are sent.")
+]
 
 
 @router.post(
@@ -130,17 +143,13 @@ def list_groups(
     include_public: bool = Query(
         default=False, description="Accepted; there are no public groups."
     ),
-    page: PageNumber = 1,
-    limit: PageSize = 50,
+    page: PageNumber = None,
+    limit: PageSize = None,
+    page_size: PageSizeAlias = None,
 ) -> GroupListResponse:
-    """One page of the tenant's groups, newest first."""
-    total, found = groups.list_groups(tenant_id=tenant_id, page=Page(page=page, limit=limit))
-    listed = [
-        group_data(
-            summary, images.url_for(summary.preview_look_id) if summary.preview_look_id else None
-        )
-        for summary in found
-    ]
+    """The tenant's groups, newest first: all of them, or one page when paging is asked for."""
+    total, found = groups.list_groups(tenant_id=tenant_id, page=_page(page, limit, page_size))
+    listed = [group_data(summary, images.url_for(summary.preview_image_id)) for summary in found]
     return GroupListResponse(data=GroupListData(total_count=total, avatar_group_list=listed))
 
 
@@ -156,15 +165,20 @@ def list_looks(
     groups: Groups,
     images: Images,
     media: MotionMedia,
-    page: PageNumber = 1,
-    limit: PageSize = 50,
+    page: PageNumber = None,
+    limit: PageSize = None,
+    page_size: PageSizeAlias = None,
 ) -> AvatarListResponse:
-    """One page of a group's looks, oldest first."""
+    """A group's looks, oldest first: all of them, or one page when paging is asked for."""
     total, found = groups.list_looks(
-        tenant_id=tenant_id, group_id=group_id, page=Page(page=page, limit=limit)
+        tenant_id=tenant_id, group_id=group_id, page=_page(page, limit, page_size)
     )
-    listed = [look_data(look, images.url_for(look.id), media.links(look)) for look in found]
+    listed = [group_avatar_data(look, images.url_for(look.id), media.links(look)) for look in found]
     return AvatarListResponse(data=AvatarListData(total_count=total, avatar_list=listed))
+
+
+def _page(page: int | None, limit: int | None, page_size: int | None) -> Page:
+    return Page.requested(page, limit if limit is not None else page_size)
 
 
 def _delete_group(
@@ -185,7 +199,10 @@ for _path, _name in (
         _delete_group,
         methods=["DELETE"],
         response_model=DeletedResponse,
-        responses=_BY_PATH,
+        responses={
+            401: {"model": V1ErrorResponse, "description": "Missing or invalid API key"},
+            404: {"model": V1ErrorResponse, "description": "Unknown group"},
+        },
         summary="Delete a photo avatar group",
         operation_id=_name,
     )

@@ -15,7 +15,12 @@ from looksmith.api.group_schemas import (
     LookResponse,
     look_data,
 )
-from looksmith.api.schemas import ErrorResponse, GenerateResponse, GenerationIdData
+from looksmith.api.schemas import (
+    ErrorResponse,
+    GenerateResponse,
+    GenerationIdData,
+    V1ErrorResponse,
+)
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["looks"])
 
@@ -71,8 +76,8 @@ def look_details(
     "/{look_id:hex32}",
     response_model=DeletedResponse,
     responses={
-        401: {**_ERR, "description": "Missing or invalid API key"},
-        404: {**_ERR, "description": "Unknown look"},
+        401: {"model": V1ErrorResponse, "description": "Missing or invalid API key"},
+        404: {"model": V1ErrorResponse, "description": "Unknown look"},
     },
     summary="Delete a photo avatar",
 )
