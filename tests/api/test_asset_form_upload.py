@@ -59,3 +59,42 @@ def test_a_form_file_that_is_no_image_is_a_400(client: TestClient, api_key: str)
     )
     assert response.status_code == 400
     assert response.json()["code"] != 100
+
+
+def _nested_form(depth: int) -> bytes:
+    """A form whose only part is a form, and so on ``depth`` times, with a file at the bottom."""
+    opening = b"".join(
+        b"--B%d\r\nContent-Type: multipart/mixed; boundary=B%d\r\n\r\n" % (i, i + 1)
+        for i in range(depth)
+    )
+    innermost = (
+        b'--B%d\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\nnot a picture\r\n--B%d--\r\n" % (depth, depth)
+    )
+    closing = b"".join(b"\r\n--B%d--\r\n" % i for i in reversed(range(depth)))
+    return opening + innermost + closing
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (_nested_form(1200), "multipart/form-data; boundary=B0"),  # parsed recursively: a 500
+        (b"--X\r\n\r\n" * 5000 + b"--X--\r\n", "multipart/form-data; boundary=X"),
+        (
+            b"--X\r\n" + b"A: b\r\n" * 2000 + b"\r\nx\r\n--X--\r\n",
+            "multipart/form-data; boundary=X",
+        ),
+        (b"anything", "multipart/form-data"),  # no boundary
+    ],
+    ids=["nested-forms", "many-parts", "huge-part-header", "no-boundary"],
+)
+def test_a_hostile_form_is_a_400_and_stores_nothing(
+    client: TestClient, api_key: str, container: Container, body: bytes, content_type: str
+) -> None:
+    before = blob_count(container)
+    response = client.post(
+        UPLOAD, headers={"x-api-key": api_key, "content-type": content_type}, content=body
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == 400175
+    assert blob_count(container) == before

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Assets, CurrentTenant, Images
+from looksmith.api.form_upload import FORM_TYPE, file_from_form, is_form
 from looksmith.api.group_schemas import (
     AssetListData,
     AssetListResponse,
@@ -18,12 +16,8 @@ from looksmith.api.group_schemas import (
     asset_data,
 )
 from looksmith.api.schemas import V1ErrorResponse
-from looksmith.domain.media import sniff_audio_video
-from looksmith.errors import InvalidParameter, PayloadTooLarge
+from looksmith.errors import PayloadTooLarge
 from looksmith.services.assets import ACCEPTED_TYPES
-
-# Some clients post the file as a multipart form (one part named ``file``) instead of as the body.
-FORM_TYPE = "multipart/form-data"
 
 router = APIRouter(tags=["assets"])
 
@@ -64,12 +58,12 @@ async def upload_asset(
 ) -> AssetResponse:
     """Store the body; its bytes, not the header, decide what it is (the header its family)."""
     content_type = request.headers.get("content-type")
-    is_form = (content_type or "").split(";")[0].strip().lower() == FORM_TYPE
-    if not is_form:
+    form = is_form(content_type)
+    if not form:
         assets.check_declared_type(content_type)
     data = await _read_body(request, assets.limits.max_bytes)
-    if is_form:
-        data, content_type = _form_file(data, content_type or "")
+    if form:  # some clients post the file as a form part named file
+        data, content_type = file_from_form(data, content_type or "")
     image = await run_in_threadpool(
         assets.upload, tenant_id=tenant_id, data=data, content_type=content_type
     )
@@ -117,26 +111,3 @@ async def _read_body(request: Request, max_bytes: int) -> bytes:
             raise PayloadTooLarge(f"body is larger than {max_bytes} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _form_file(body: bytes, content_type: str) -> tuple[bytes, str]:
-    """The ``file`` part of a multipart form and its media type; a part declared as
-    ``application/octet-stream`` (or not at all) is typed by its bytes."""
-    form = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    )
-    parts = form.get_payload() if form.is_multipart() else []
-    part = next((p for p in parts if isinstance(p, Message) and _is_file_part(p)), None)
-    if part is None:
-        raise InvalidParameter("file", "is required: send the file as the form part named file")
-    data = part.get_payload(decode=True)
-    if not isinstance(data, bytes):
-        raise InvalidParameter("file", "could not be read from the form")
-    declared = part.get_content_type()
-    if declared in ("application/octet-stream", "text/plain"):  # text/plain: no header sent
-        declared = sniff_audio_video(data) or "image/jpeg"  # an image's decoder decides which
-    return data, declared
-
-
-def _is_file_part(part: Message) -> bool:
-    return part.get_param("name", header="content-disposition") == "file"
