@@ -138,3 +138,28 @@ def test_falls_back_to_haar_and_says_so_once_when_the_model_cannot_load(
         "using the Haar cascade"
     ]
     assert first.find_face(astronaut_jpeg()) is not None
+
+
+def test_a_long_thin_photo_is_shrunk_before_it_is_letterboxed(monkeypatch):
+    # Padding first would allocate a square of the long side: 4.8 GB for this 40000x1000 upload.
+    padded: list[tuple[int, ...]] = []
+    pad = cv2.copyMakeBorder
+
+    def recording(image, *args, **kwargs):
+        padded.append(image.shape)
+        return pad(image, *args, **kwargs)
+
+    monkeypatch.setattr(cv2, "copyMakeBorder", recording)
+    strip = Image.new("RGB", (40_000, 1_000), (128, 128, 128))
+    assert detector().find_faces(encode(strip, "PNG")) == []
+    assert padded, "the photo was never letterboxed"
+    assert all(max(shape[:2]) <= 450 for shape in padded)
+
+
+def test_a_face_in_a_wide_photo_keeps_its_place():
+    wide = np.hstack([data.astronaut(), np.full((512, 1024, 3), 200, np.uint8)])
+    found = detector().find_faces(encode(Image.fromarray(wide)))
+    alone = detector().find_faces(astronaut_jpeg())
+    assert len(found) == len(alone) == 1
+    assert abs(found[0].x - alone[0].x) <= 8
+    assert abs(found[0].y - alone[0].y) <= 8

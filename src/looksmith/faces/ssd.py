@@ -106,10 +106,22 @@ class SsdFaceDetector:
     def _candidates(self, image: np.ndarray) -> list[Detection]:
         height, width = image.shape[:2]
         side = max(height, width)
-        square = cv2.copyMakeBorder(
-            image, 0, side - height, 0, side - width, cv2.BORDER_CONSTANT, value=_MEAN_BGR
+        # Shrunk first, then letterboxed: padding a long thin photo at full size first would
+        # allocate a square of its long side (gigabytes for a 40000x1000 upload).
+        shrunk = cv2.resize(
+            image,
+            (max(1, round(width * SCAN_SIDE / side)), max(1, round(height * SCAN_SIDE / side))),
+            interpolation=cv2.INTER_AREA,
         )
-        scan = cv2.resize(square, (SCAN_SIDE, SCAN_SIDE), interpolation=cv2.INTER_AREA)
+        scan = cv2.copyMakeBorder(
+            shrunk,
+            0,
+            SCAN_SIDE - shrunk.shape[0],
+            0,
+            SCAN_SIDE - shrunk.shape[1],
+            cv2.BORDER_CONSTANT,
+            value=_MEAN_BGR,
+        )
         blob = cv2.dnn.blobFromImage(scan, 1.0, (SCAN_SIDE, SCAN_SIDE), _MEAN_BGR)
         found = []
         for row in self._net.forward(blob)[0, 0]:
