@@ -217,6 +217,7 @@ class GroupAvatar(Look):
     """§3.16 as HeyGen's own MCP server (heygen-mcp 0.0.3 on PyPI) types an avatar row: it also
     requires the avatar names of HeyGen's avatar rows, with URLs for both previews."""
 
+    default_voice_id: StrictStr  # §3.16 types it a string
     avatar_id: Hex32
     avatar_name: StrictStr
     gender: StrictStr

@@ -174,6 +174,7 @@ class GroupAvatarData(LookData):
     """A look as a group's avatar list shows it: also under the names HeyGen's avatar rows use
     (``avatar_id``, ``avatar_name``, preview links, ``premium``), which some clients require."""
 
+    default_voice_id: str = Field(description='"": looks have no voice of their own yet.')
     avatar_id: str = Field(description="The same as id.")
     avatar_name: str = Field(description="The same as name.")
     gender: str = Field(description='"unknown": looks keep no gender.')
@@ -275,8 +276,9 @@ def look_data(look: Look, image_url: str, links: MotionLinks | None = None) -> L
 
 def group_avatar_data(look: Look, image_url: str, links: MotionLinks) -> GroupAvatarData:
     """The wire form of a look in its group's avatar list."""
+    shown = look_data(look, image_url, links).model_dump() | {"default_voice_id": ""}
     return GroupAvatarData(
-        **look_data(look, image_url, links).model_dump(),
+        **shown,
         avatar_id=look.id,
         avatar_name=look.name,
         gender="unknown",
