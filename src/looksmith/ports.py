@@ -115,6 +115,10 @@ class ImageRepository(Protocol):
         """Store the metadata of a new image."""
         ...
 
+    def delete_upload(self, image_id: str, *, tenant_id: str) -> bool:
+        """Delete the tenant's upload; whether there was one (other images are not uploads)."""
+        ...
+
     def list_uploads(
         self,
         tenant_id: str,

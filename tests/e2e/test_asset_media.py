@@ -60,3 +60,25 @@ def test_voice_over_and_clip_are_served_listed_and_refused_as_group_images(serve
         )
         groups = client.get("/v2/avatar_group.list").json()["data"]
         assert groups["total_count"] == 0
+
+
+def test_a_form_upload_is_listed_by_asset_id_and_deleted(server: Deployment):
+    # How sbroenne/heygen-mcp talks to /v1/asset: a multipart form, then data.asset_id.
+    key = server.create_key("forms")
+    photo = astronaut_jpeg()
+    with httpx.Client(base_url=server.url, headers={"x-api-key": key}, timeout=30) as client:
+        sent = client.post("/v1/asset", files={"file": ("portrait.jpg", photo, "image/jpeg")})
+        assert sent.status_code == 200, sent.text
+        asset = sent.json()["data"]
+        assert asset["asset_id"] == asset["id"] and asset["file_type"] == "image"
+        assert httpx.get(asset["url"], timeout=30).content == photo
+        listed = client.get("/v1/asset/list").json()["data"]["assets"]
+        assert [a["asset_id"] for a in listed] == [asset["id"]]
+
+        gone = client.post(f"/v1/asset/{asset['id']}/delete")
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["code"] == 100
+        assert httpx.get(asset["url"], timeout=30).status_code == 404
+        assert client.get("/v1/asset/list").json()["data"]["total"] == 0
+        again = client.post(f"/v1/asset/{asset['id']}/delete")
+        assert (again.status_code, again.json()["code"]) == (404, 400404)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, Select, and_, bindparam, func, insert, or_, select, true
+from sqlalchemy import Engine, Select, and_, bindparam, delete, func, insert, or_, select, true
 
 from looksmith.db import rows
 from looksmith.db.tables import images
@@ -30,6 +30,13 @@ class SqlImageRepository:
         """Insert one image row."""
         with self._engine.begin() as conn:
             conn.execute(insert(images).values(**rows.image_values(image)))
+
+    def delete_upload(self, image_id: str, *, tenant_id: str) -> bool:
+        """Delete the tenant's upload row; whether there was one."""
+        mine = (images.c.id == image_id) & (images.c.tenant_id == tenant_id)
+        upload = images.c.source == ImageSource.UPLOAD.value
+        with self._engine.begin() as conn:
+            return bool(conn.execute(delete(images).where(mine, upload)).rowcount)
 
     def list_uploads(
         self,

@@ -26,7 +26,7 @@ from looksmith.domain.models import (
     is_hex_id,
     new_id,
 )
-from looksmith.errors import InvalidParameter, PayloadTooLarge, UnsupportedMediaType
+from looksmith.errors import InvalidParameter, NotFound, PayloadTooLarge, UnsupportedMediaType
 from looksmith.ports import BlobStore, Clock, ImageInspector, ImageRepository
 
 ACCEPTED_TYPES = (*IMAGE_TYPES, *AUDIO_VIDEO_TYPES, *TYPE_ALIASES)
@@ -114,6 +114,14 @@ class AssetService:
         self._blobs.put(image_key(image.id), data, image.content_type)
         self._images.add_image(image)
         return image
+
+    def delete_asset(self, *, tenant_id: str, asset_id: str) -> None:
+        """Delete an upload and its file; groups made from it keep their own copies. A repeat,
+        or another tenant's id, is a 404."""
+        if not (is_hex_id(asset_id) and self._images.delete_upload(asset_id, tenant_id=tenant_id)):
+            raise NotFound(f"asset {asset_id} not found")
+        # Row first: a crash in between leaves an unreferenced file, never a row without bytes.
+        self._blobs.delete(image_key(asset_id))
 
     def list_assets(
         self,

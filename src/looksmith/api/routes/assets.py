@@ -13,6 +13,7 @@ from looksmith.api.group_schemas import (
     AssetListData,
     AssetListResponse,
     AssetResponse,
+    DeletedResponse,
     asset_data,
 )
 from looksmith.api.schemas import V1ErrorResponse
@@ -97,6 +98,18 @@ def list_assets(
     return AssetListResponse(
         data=AssetListData(assets=listed, total=page.total, token=page.next_token)
     )
+
+
+@router.post(
+    "/v1/asset/{asset_id}/delete",
+    response_model=DeletedResponse,
+    summary="Delete an uploaded asset",
+    responses={404: {"model": V1ErrorResponse, "description": "Unknown asset"}, **_ERRORS},
+)
+def delete_asset(asset_id: str, tenant_id: CurrentTenant, assets: Assets) -> DeletedResponse:
+    """Delete one upload and its file; groups made from it keep their pictures."""
+    assets.delete_asset(tenant_id=tenant_id, asset_id=asset_id)
+    return DeletedResponse()
 
 
 async def _read_body(request: Request, max_bytes: int) -> bytes:
