@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Engine,
-    RowMapping,
-    Select,
-    Subquery,
     bindparam,
     delete,
     func,
     insert,
     or_,
     select,
-    true,
     update,
 )
 
 from looksmith.db import rows
 from looksmith.db.jobs import new_job
+from looksmith.db.paging import counted_page
 from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
 from looksmith.domain.models import (
     AvatarGroup,
@@ -196,7 +191,7 @@ class SqlGroupRepository:
             .limit(limit)
         )
         with self._engine.connect() as conn:
-            total, found = _counted_page(
+            total, found = counted_page(
                 conn,
                 select(func.count()).where(owned),
                 page,
@@ -220,7 +215,7 @@ class SqlGroupRepository:
             .limit(limit)
         )
         with self._engine.connect() as conn:
-            total, found = _counted_page(
+            total, found = counted_page(
                 conn,
                 select(func.count()).where(in_group),
                 page,
@@ -295,22 +290,3 @@ class SqlGroupRepository:
                 for look, _ in pairs
             ],
         )
-
-
-def _counted_page(
-    conn: Connection,
-    counted: Select[int],
-    page: Select[Any],
-    order: Callable[[Subquery], list[ColumnElement[Any]]],
-) -> tuple[int, list[RowMapping]]:
-    """The total and the page's rows from one statement: the count joined to the page, so a
-    page past the end still brings the total (one row whose page columns are null)."""
-    total = counted.subquery("total")
-    listed = page.subquery("listed")
-    query = (
-        select(total.c[0].label("total_rows"), listed)
-        .select_from(total.outerjoin(listed, true()))
-        .order_by(*order(listed))
-    )
-    found = conn.execute(query).mappings().all()
-    return found[0]["total_rows"], [row for row in found if row["id"] is not None]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, Select, and_, bindparam, delete, func, insert, or_, select, true
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select
 
 from looksmith.db import rows
+from looksmith.db.paging import counted_page
 from looksmith.db.tables import images
 from looksmith.domain.media import AssetType, UploadCursor
 from looksmith.domain.models import ImageSource, StoredImage
@@ -47,33 +48,23 @@ class SqlImageRepository:
         limit: int,
     ) -> tuple[int, Sequence[StoredImage]]:
         """The tenant's upload count and a page of its uploads, newest first, in one query."""
-        with self._engine.connect() as conn:
-            found = conn.execute(_uploads_page(tenant_id, asset_type, after, limit)).mappings()
-            page = found.all()
-        uploads = [rows.image_from_row(row) for row in page if row["id"] is not None]
-        return page[0]["total"], uploads
-
-
-def _uploads_page(
-    tenant_id: str, asset_type: AssetType | None, after: UploadCursor | None, limit: int
-) -> Select[tuple[object, ...]]:
-    owned = [images.c.tenant_id == tenant_id, images.c.source == ImageSource.UPLOAD.value]
-    if asset_type is not None:
-        owned.append(images.c.content_type.startswith(f"{asset_type.value}/", autoescape=True))
-    total = select(func.count()).select_from(images).where(*owned).scalar_subquery()
-    query = select(images).where(*owned)
-    if after is not None:
-        query = query.where(
-            or_(
-                images.c.created_at < after.created_at,
-                and_(images.c.created_at == after.created_at, images.c.id < after.id),
+        owned = [images.c.tenant_id == tenant_id, images.c.source == ImageSource.UPLOAD.value]
+        if asset_type is not None:
+            owned.append(images.c.content_type.startswith(f"{asset_type.value}/", autoescape=True))
+        page = select(images).where(*owned)
+        if after is not None:
+            page = page.where(
+                or_(
+                    images.c.created_at < after.created_at,
+                    and_(images.c.created_at == after.created_at, images.c.id < after.id),
+                )
             )
-        )
-    page = query.order_by(images.c.created_at.desc(), images.c.id.desc()).limit(limit).subquery()
-    # The page joined to a one-row count: an empty page still brings its total back.
-    counted = select(total.label("total")).subquery()
-    return (
-        select(counted.c.total, page)
-        .select_from(counted.outerjoin(page, true()))
-        .order_by(page.c.created_at.desc(), page.c.id.desc())
-    )
+        page = page.order_by(images.c.created_at.desc(), images.c.id.desc()).limit(limit)
+        with self._engine.connect() as conn:
+            total, found = counted_page(
+                conn,
+                select(func.count()).select_from(images).where(*owned),
+                page,
+                lambda listed: [listed.c.created_at.desc(), listed.c.id.desc()],
+            )
+        return total, [rows.image_from_row(row) for row in found]
