@@ -203,7 +203,7 @@ class Group(Strict):
     preview_image: HttpUrl
     group_type: StrictStr
     train_status: StrictStr | None
-    default_voice_id: StrictStr | None
+    default_voice_id: StrictStr  # §3.15's example shows a string
 
 
 class GroupList(Strict):

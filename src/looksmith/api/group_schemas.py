@@ -153,7 +153,7 @@ class GroupData(BaseModel):
     preview_image_url: str
     group_type: Literal["PHOTO"]
     train_status: Literal["pending", "ready", "failed"] | None
-    default_voice_id: str | None
+    default_voice_id: str = Field(description='"": groups have no voice of their own yet.')
 
 
 class GroupListData(BaseModel):
@@ -312,7 +312,7 @@ def group_data(summary: GroupSummary, preview_url: str) -> GroupData:
         preview_image_url=preview_url,
         group_type="PHOTO",
         train_status=group.train_status.value if group.train_status else None,
-        default_voice_id=None,
+        default_voice_id="",
     )
 
 
