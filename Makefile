@@ -5,19 +5,21 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck layers bench contact-sheet looks-example openapi clean
+.PHONY: run test check lint typecheck layers bench contact-sheet looks-example openapi constraints clean
+# Every install takes the exact versions in constraints.txt (refresh: make constraints).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "looksmith needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e '.[dev]'
 	@touch $@
 
 run: $(VENV)/.installed
@@ -35,7 +37,8 @@ run: $(VENV)/.installed
 	echo ""
 	@exec $(BIN)/looksmith serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# The README's test command, which CI runs: style, types and layer contracts gate the suite.
+test: lint typecheck layers
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
@@ -48,7 +51,7 @@ typecheck: $(VENV)/.installed-dev
 layers: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
-check: lint typecheck layers test
+check: test
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
@@ -61,6 +64,9 @@ looks-example: $(VENV)/.installed-dev
 
 openapi: $(VENV)/.installed
 	$(BIN)/python -m looksmith.api.openapi > openapi.json
+
+constraints:
+	scripts/refresh_constraints.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
