@@ -24,21 +24,18 @@ from looksmith.db.progress import SqlProgressQueries
 from looksmith.db.repositories import SqlGenerationRepository, SqlTenantRepository
 from looksmith.db.stats import SqlJobStats
 from looksmith.db.webhooks import SqlWebhookStore
+from looksmith.domain.limits import Rate
 from looksmith.domain.models import JobKind
 from looksmith.engines.procedural.motion_engine import ProceduralMotionEngine
 from looksmith.engines.registry import build_image_engine
 from looksmith.events.local import InProcessStatusEvents
 from looksmith.faces.detector import build_face_detector
 from looksmith.imaging.inspect import PillowInspector
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    ImageEngine,
-    JobHandler,
-    JobQueue,
-    MotionEngine,
-    StatusEvents,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents
+from looksmith.ports.jobs import JobHandler, JobQueue
+from looksmith.ports.limits import RateLimiter
+from looksmith.ports.media import BlobStore, ImageEngine, MotionEngine
 from looksmith.queue.inprocess import InProcessWorkerPool
 from looksmith.queue.runner import JobRunner
 from looksmith.ratelimit import build_rate_limiter
@@ -48,13 +45,7 @@ from looksmith.services.groups import GroupService
 from looksmith.services.idempotency import IdempotencyService
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
-from looksmith.services.limits import (
-    LimitDefaults,
-    LimitService,
-    Rate,
-    RateLimiter,
-    RouteClass,
-)
+from looksmith.services.limits import LimitDefaults, LimitService, RouteClass
 from looksmith.services.motion import MotionService
 from looksmith.services.motion_media import MotionMediaService
 from looksmith.services.progress import ProgressService

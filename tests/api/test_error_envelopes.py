@@ -15,9 +15,9 @@ from looksmith.api.app import create_app
 from looksmith.api.ratelimit import install_rate_limits
 from looksmith.config import Settings
 from looksmith.container import Container
+from looksmith.domain.limits import TenantLimits
 from looksmith.domain.models import ErrorFormat
 from looksmith.ratelimit.memory import MemoryRateLimiter
-from looksmith.services.limits import TenantLimits
 from tests.support import VALID_BODY
 
 GENERATE = "/v2/photo_avatar/photo/generate"

@@ -16,8 +16,8 @@ from looksmith.api.ratelimit import install_rate_limits
 from looksmith.api.schemas import GeneratePhotoRequest
 from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_limit_service
+from looksmith.domain.limits import TenantLimits
 from looksmith.ratelimit.memory import MemoryRateLimiter
-from looksmith.services.limits import TenantLimits
 from tests.support import VALID_BODY
 from tests.support.photos import astronaut_jpeg
 

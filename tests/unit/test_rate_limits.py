@@ -7,17 +7,14 @@ import threading
 import pytest
 
 from looksmith.clock import ManualClock
+from looksmith.domain.limits import Decision, Rate, TenantLimits, Usage
 from looksmith.domain.models import Tenant
 from looksmith.errors import InvalidParameter, NotFound, RateLimited
 from looksmith.ratelimit.memory import MemoryRateLimiter
 from looksmith.services.limits import (
-    Decision,
     LimitDefaults,
     LimitService,
-    Rate,
     RouteClass,
-    TenantLimits,
-    Usage,
     rate_headers,
     ratelimit_headers,
     route_class,

@@ -38,3 +38,19 @@ def test_malformed_parameters_are_refused_before_any_arithmetic():
     for bad in (None, "", "-2000", "2e3", "\uff12\uff10\uff10\uff10", "0" * 9 + "2000", " 2000"):
         assert not links.verify("k", bad, signature), bad
     assert not links.verify("k", expires, None) and not links.verify("k", expires, "")
+
+
+class _ObjectStoreSigner:
+    """Signs links in the same form but, like S3's, cannot check them."""
+
+    def sign(self, key: str, *, expires_at: int) -> str:
+        return HmacUrlSigner(secret=b"s" * 32, base_url="http://127.0.0.1:1").sign(
+            key, expires_at=expires_at
+        )
+
+
+def test_a_signer_that_checks_nothing_makes_every_link_refused():
+    links = SignedLinks(signer=_ObjectStoreSigner(), clock=ManualClock(start=1_000), ttl_seconds=60)
+    expires, signature = _params(links.sign("images/a"))
+    assert _links()[0].verify("images/a", expires, signature)  # the same link, checkable
+    assert not links.verify("images/a", expires, signature)

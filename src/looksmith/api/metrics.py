@@ -12,7 +12,6 @@ from bisect import bisect_left
 from collections.abc import Awaitable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Protocol
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CollectorRegistry, generate_latest
@@ -31,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from looksmith.api.status_cache import STATUS_PREFIX
 from looksmith.container import Container
 from looksmith.domain.models import JobKind, JobState
+from looksmith.ports.repositories import JobStats
 
 log = logging.getLogger(__name__)
 
@@ -195,30 +195,6 @@ class MetricsMiddleware:
             await self._app(scope, receive, watch_status)
         finally:
             self._http.record(scope, status, time.perf_counter() - started)
-
-
-class JobStats(Protocol):
-    """The job and worker figures the collector reads; ``SqlJobStats`` is the real one."""
-
-    def jobs_by_state(self) -> dict[tuple[str, str], int]:
-        """Number of jobs per (kind, state)."""
-        ...
-
-    def queue_depth(self) -> int:
-        """Jobs waiting for a worker."""
-        ...
-
-    def attempts_and_failures(self) -> dict[str, tuple[int, int]]:
-        """Per kind: attempts in all, and failed jobs."""
-        ...
-
-    def durations(self) -> dict[str, tuple[int, float]]:
-        """Per kind: done jobs and the seconds they took in all."""
-        ...
-
-    def worker_heartbeats(self) -> list[tuple[str, str, float]]:
-        """Worker id, kind and last heartbeat time of every worker."""
-        ...
 
 
 class JobCollector:

@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.domain.models import StatusChange
-from looksmith.ports import StatusEvents
+from looksmith.ports.delivery import StatusEvents
 from looksmith.services.progress import ProgressService
 
 _TENANT_QUEUE_SIZE = 1000

@@ -15,14 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from looksmith.container import Container
 from looksmith.domain.specs import IMAGES_PER_GENERATION
-from looksmith.ports import Clock
-from looksmith.services.limits import (
-    LimitService,
-    RateLimiter,
-    rate_headers,
-    rate_limited,
-    route_class,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.limits import RateLimiter
+from looksmith.services.limits import LimitService, rate_headers, rate_limited, route_class
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from looksmith.api.conditional import state_tag
 from looksmith.api.middleware import incoming_request_id
 from looksmith.api.schemas import generation_status_body, wire_status
 from looksmith.domain.models import Generation, GenerationStatus
-from looksmith.ports import Clock
+from looksmith.ports.clock import Clock
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
 

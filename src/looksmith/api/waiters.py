@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import TypeVar, cast
 
 from looksmith.domain.models import StatusChange
-from looksmith.ports import StatusEvents
+from looksmith.ports.delivery import StatusEvents
 
 MAX_WAIT_SECONDS = 60
 T = TypeVar("T")

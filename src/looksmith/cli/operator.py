@@ -289,7 +289,7 @@ def limits_set(
     reset: Annotated[bool, typer.Option(help="drop earlier overrides first")] = False,
 ) -> None:
     """Override a tenant's limits."""
-    from looksmith.services.limits import TenantLimits
+    from looksmith.domain.limits import TenantLimits
 
     changes = TenantLimits(
         requests_per_second=rps,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, delete, func, insert, or_, select
 
 from looksmith.db.tables import images, jobs, tenant_limits, tenants
+from looksmith.domain.limits import TenantLimits, Usage
 from looksmith.domain.models import JobKind, JobState, Tenant
 from looksmith.domain.specs import IMAGES_PER_GENERATION
-from looksmith.services.limits import TenantLimits, Usage
 
 _UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value)
 _COLUMNS = ("requests_per_second", "burst", "max_running_jobs", "max_queued_jobs", "max_images")

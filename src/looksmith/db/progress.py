@@ -10,7 +10,7 @@ from looksmith.db import rows
 from looksmith.db.jobs import _claimable
 from looksmith.db.tables import generations, jobs
 from looksmith.domain.models import Generation, GenerationStatus, JobKind, JobState
-from looksmith.services.progress import JobTiming, QueueSnapshot
+from looksmith.domain.progress import JobTiming, QueueSnapshot
 
 # The median of this many recent renders estimates the next: recent enough to follow a model
 # or hardware change, enough to smooth out one slow job.

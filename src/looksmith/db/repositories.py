@@ -21,8 +21,6 @@ from looksmith.domain.models import (
     Tenant,
 )
 
-_UNFINISHED = (GenerationStatus.QUEUED.value, GenerationStatus.RENDERING.value)
-
 # The hot lookups are built once: constructing a statement costs more than running it on SQLite.
 _KEYS_WITH_TENANTS = select(
     api_keys,
@@ -197,13 +195,3 @@ class SqlGenerationRepository:
             if new_looks:
                 conn.execute(insert(looks), [rows.look_values(look) for look in new_looks])
         return True
-
-    def unfinished_ids(self) -> Sequence[str]:
-        """Ids of generations still queued or rendering, oldest first."""
-        query = (
-            select(generations.c.id)
-            .where(generations.c.status.in_(_UNFINISHED))
-            .order_by(generations.c.created_at)
-        )
-        with self._engine.connect() as conn:
-            return list(conn.execute(query).scalars())

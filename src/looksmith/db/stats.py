@@ -8,7 +8,7 @@ from looksmith.clock import SystemClock
 from looksmith.db.jobs import _claimable
 from looksmith.db.tables import jobs, workers
 from looksmith.domain.models import JobState
-from looksmith.ports import Clock
+from looksmith.ports.clock import Clock
 
 
 class SqlJobStats:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from looksmith.config import Settings
 from looksmith.errors import LooksmithError
-from looksmith.ports import ImageEngine
+from looksmith.ports.media import ImageEngine
 
 ENGINES = ("procedural", "diffusers")
 

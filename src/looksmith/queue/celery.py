@@ -16,7 +16,7 @@ from celery import Celery
 
 from looksmith.config import Settings
 from looksmith.domain.models import JobKind
-from looksmith.ports import JobStore
+from looksmith.ports.jobs import JobStore
 
 log = logging.getLogger(__name__)
 

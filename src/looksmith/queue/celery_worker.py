@@ -10,7 +10,8 @@ import threading
 from celery import Celery
 
 from looksmith.domain.models import JobKind, new_id
-from looksmith.ports import Clock, JobStore, WorkerRegistry
+from looksmith.ports.clock import Clock
+from looksmith.ports.jobs import JobStore, WorkerRegistry
 from looksmith.queue.celery import RUN_JOB, send
 from looksmith.queue.leases import LeaseKeeper
 from looksmith.queue.runner import JobRunner

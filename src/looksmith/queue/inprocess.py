@@ -6,7 +6,8 @@ import logging
 import threading
 
 from looksmith.domain.models import JobKind
-from looksmith.ports import Clock, JobStore
+from looksmith.ports.clock import Clock
+from looksmith.ports.jobs import JobStore
 from looksmith.queue.leases import LeaseKeeper
 from looksmith.queue.runner import JobRunner
 

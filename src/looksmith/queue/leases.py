@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from looksmith.domain.models import Job
-from looksmith.ports import Clock, JobStore
+from looksmith.ports.clock import Clock
+from looksmith.ports.jobs import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from looksmith.domain.models import Job, JobKind
 from looksmith.errors import PermanentJobError
 from looksmith.logs import bind_job_id, reset_job_id
-from looksmith.ports import Clock, JobHandler, JobStore
+from looksmith.ports.clock import Clock
+from looksmith.ports.jobs import JobHandler, JobStore
 
 log = logging.getLogger(__name__)
 

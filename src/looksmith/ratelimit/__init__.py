@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from looksmith.config import QueueKind, Settings
-from looksmith.services.limits import RateLimiter
+from looksmith.ports.limits import RateLimiter
 
 
 def redis_url_for(settings: Settings) -> str | None:

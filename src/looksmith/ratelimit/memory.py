@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 
-from looksmith.services.limits import Decision
+from looksmith.domain.limits import Decision
 
 _MAX_BUCKETS = 100_000
 

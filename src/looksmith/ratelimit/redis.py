@@ -11,8 +11,8 @@ import logging
 import time
 from typing import Any
 
+from looksmith.domain.limits import Decision
 from looksmith.ratelimit.memory import decide
-from looksmith.services.limits import Decision
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,9 @@ from looksmith.domain.models import (
     new_id,
 )
 from looksmith.errors import InvalidParameter, NotFound, PayloadTooLarge, UnsupportedMediaType
-from looksmith.ports import BlobStore, Clock, ImageInspector, ImageRepository
+from looksmith.ports.clock import Clock
+from looksmith.ports.media import BlobStore, ImageInspector
+from looksmith.ports.repositories import ImageRepository
 
 ACCEPTED_TYPES = (*IMAGE_TYPES, *AUDIO_VIDEO_TYPES, *TYPE_ALIASES)
 MAX_PIXELS = 40_000_000

@@ -36,16 +36,11 @@ from looksmith.domain.specs import (
     PhotoSpec,
 )
 from looksmith.errors import InvalidParameter, InvalidState, NotFound
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    GenerationRepository,
-    GroupRepository,
-    ImageEngine,
-    JobQueue,
-    StatusEvents,
-    WebhookOutbox,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents, WebhookOutbox
+from looksmith.ports.jobs import JobQueue
+from looksmith.ports.media import BlobStore, ImageEngine
+from looksmith.ports.repositories import GenerationRepository, GroupRepository
 
 log = logging.getLogger(__name__)
 

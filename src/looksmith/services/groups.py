@@ -25,16 +25,11 @@ from looksmith.domain.models import (
 from looksmith.domain.motion import motion_keys
 from looksmith.domain.specs import FaceBox
 from looksmith.errors import InvalidParameter, NotFound
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    FaceDetector,
-    GroupRepository,
-    ImageRepository,
-    JobQueue,
-    StatusEvents,
-    WebhookOutbox,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents, WebhookOutbox
+from looksmith.ports.jobs import JobQueue
+from looksmith.ports.media import BlobStore, FaceDetector
+from looksmith.ports.repositories import GroupRepository, ImageRepository
 from looksmith.services.generations import check_no_nul
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from looksmith.errors import IdempotencyKeyReused, InvalidParameter, RequestInProgress
-from looksmith.ports import Clock, IdempotencyStore
+from looksmith.ports.clock import Clock
+from looksmith.ports.repositories import IdempotencyStore
 
 _KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,255}")
 REPLAY_SECONDS = 24 * 3600

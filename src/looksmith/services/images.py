@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from looksmith.domain.models import StoredImage, image_key, is_hex_id
 from looksmith.errors import Forbidden, NotFound
-from looksmith.ports import BlobStore, Clock, ImageRepository, UrlSigner
+from looksmith.ports.clock import Clock
+from looksmith.ports.media import BlobStore, UrlSigner
+from looksmith.ports.repositories import ImageRepository
 from looksmith.services.signed_links import SignedLinks
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 from looksmith.domain.models import ApiKeyRecord, ErrorFormat, Tenant, new_id
 from looksmith.errors import InvalidParameter, NotFound, Unauthorized
-from looksmith.ports import Clock, TenantRepository
+from looksmith.ports.clock import Clock
+from looksmith.ports.repositories import TenantRepository
 
 _KEY_PREFIX = "lk_"
 _SHOWN_PREFIX_LENGTH = 10

@@ -19,11 +19,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Protocol
 
+from looksmith.domain.limits import Decision, Rate, TenantLimits, Usage
 from looksmith.domain.models import Tenant
 from looksmith.errors import InvalidParameter, NotFound, QuotaExceeded, RateLimited
-from looksmith.ports import Clock
+from looksmith.ports.clock import Clock
+from looksmith.ports.repositories import TenantLimitRepository
 
 # A full quota frees up when jobs finish (seconds) or when the tenant deletes images (later).
 JOB_QUOTA_RETRY_AFTER = 5
@@ -37,46 +38,6 @@ class RouteClass(StrEnum):
     READ = "read"
     WRITE = "write"
     UPLOAD = "upload"
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """A token bucket's refill rate (tokens per second) and size."""
-
-    per_second: float
-    burst: int
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The outcome of taking one token: whole tokens left, seconds until full and until allowed."""
-
-    allowed: bool
-    remaining: int
-    reset_seconds: int
-    retry_after: int
-
-
-class RateLimiter(Protocol):
-    """Token buckets keyed by tenant and route class."""
-
-    # Whether ``acquire`` does network I/O, so callers on an event loop run it in a thread.
-    remote: bool
-
-    def acquire(self, tenant_id: str, klass: str, rate: float, burst: int, now: float) -> Decision:
-        """Take one token from the tenant's ``klass`` bucket if it has one."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class TenantLimits:
-    """A tenant's overrides; None keeps the default."""
-
-    requests_per_second: float | None = None
-    burst: int | None = None
-    max_running_jobs: int | None = None
-    max_queued_jobs: int | None = None
-    max_images: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +61,6 @@ class EffectiveLimits:
 
 
 @dataclass(frozen=True, slots=True)
-class Usage:
-    """What a tenant holds now: jobs by state, stored images, images its generations will add."""
-
-    queued_jobs: int
-    running_jobs: int
-    images: int
-    pending_images: int
-
-
-@dataclass(frozen=True, slots=True)
 class LimitsView:
     """Everything ``limits show`` prints about one tenant."""
 
@@ -117,26 +68,6 @@ class LimitsView:
     overrides: TenantLimits
     effective: EffectiveLimits
     usage: Usage
-
-
-class TenantLimitRepository(Protocol):
-    """Stored overrides and the counts quotas compare against."""
-
-    def get_limits(self, tenant_id: str) -> TenantLimits | None:
-        """The tenant's overrides, or None if it has none."""
-        ...
-
-    def set_limits(self, tenant_id: str, limits: TenantLimits) -> None:
-        """Store the tenant's overrides, replacing any before."""
-        ...
-
-    def usage(self, tenant_id: str) -> Usage:
-        """Count the tenant's unfinished jobs and images."""
-        ...
-
-    def find_tenants(self, name_or_id: str) -> list[Tenant]:
-        """Tenants whose id or name equals ``name_or_id``."""
-        ...
 
 
 class LimitService:

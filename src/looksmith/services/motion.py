@@ -31,17 +31,11 @@ from looksmith.domain.motion import (
 )
 from looksmith.domain.specs import FaceBox
 from looksmith.errors import InvalidParameter
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    GroupRepository,
-    ImageRepository,
-    JobQueue,
-    MotionEngine,
-    MotionRepository,
-    StatusEvents,
-    WebhookOutbox,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents, WebhookOutbox
+from looksmith.ports.jobs import JobQueue
+from looksmith.ports.media import BlobStore, MotionEngine
+from looksmith.ports.repositories import GroupRepository, ImageRepository, MotionRepository
 from looksmith.services.generations import check_no_nul
 from looksmith.services.groups import GroupService
 

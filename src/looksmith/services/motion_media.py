@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from looksmith.domain.models import Look, LookStatus, is_hex_id
 from looksmith.domain.motion import SoundStatus, preview_key, sound_key
 from looksmith.errors import Forbidden, NotFound
-from looksmith.ports import BlobStore, Clock, UrlSigner
+from looksmith.ports.clock import Clock
+from looksmith.ports.media import BlobStore, UrlSigner
 from looksmith.services.signed_links import SignedLinks
 
 MEDIA_TYPES = {"preview.mp4": "video/mp4", "sound_effect.m4a": "audio/mp4"}

@@ -11,48 +11,17 @@ import statistics
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from looksmith.domain.models import Generation, GenerationStatus, StatusChange
+from looksmith.domain.progress import QueueSnapshot
 from looksmith.domain.specs import IMAGES_PER_GENERATION
-from looksmith.ports import Clock, GenerationRepository
+from looksmith.ports.clock import Clock
+from looksmith.ports.repositories import GenerationRepository, ProgressQueries
 from looksmith.services.generations import tenant_generation
 
 PROGRESS_KIND = "generation_progress"
 QUEUED_STEP, RENDERING_STEP, FINAL_STEP = 1, 2, 3 + IMAGES_PER_GENERATION
 _MAX_TRACKED = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class JobTiming:
-    """The rendering job of one generation, as the queue sees it."""
-
-    job_id: int
-    claimable: bool  # queued, or running under a lease that ran out
-    started_at: float | None
-    finished_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueSnapshot:
-    """What an estimate needs, read together: the job, the work ahead of it, recent speed."""
-
-    job: JobTiming | None
-    jobs_ahead: int
-    running: int
-    recent_durations: Sequence[float]
-
-
-class ProgressQueries(Protocol):
-    """Read-only queue figures for progress reports."""
-
-    def queue_snapshot(self, generation_id: str, *, now: float) -> QueueSnapshot:
-        """The generation's job, claimable jobs created before it, live jobs, recent durations."""
-        ...
-
-    def finished_since(self, tenant_id: str, *, since: float, limit: int) -> Sequence[Generation]:
-        """The tenant's terminal generations updated at or after ``since``, oldest first."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from looksmith.ports import Clock, UrlSigner
+from looksmith.ports.clock import Clock
+from looksmith.ports.media import LinkVerifier, UrlSigner
 
 # Seconds since 1970 fit in 12 digits for 30,000 years; longer is noise, refused before int().
 _MAX_EXPIRES_DIGITS = 12
@@ -13,6 +14,8 @@ class SignedLinks:
 
     def __init__(self, *, signer: UrlSigner, clock: Clock, ttl_seconds: int) -> None:
         self._signer = signer
+        # Links to an object store are checked by the store; none to this server is genuine.
+        self._verifier = signer if isinstance(signer, LinkVerifier) else None
         self._clock = clock
         self._ttl = ttl_seconds
 
@@ -28,10 +31,12 @@ class SignedLinks:
 
     def verify(self, key: str, expires: str | None, signature: str | None) -> bool:
         """Whether a link's raw ``expires`` and ``signature`` are good for ``key`` now."""
+        if self._verifier is None:
+            return False
         if not expires or not signature or not (expires.isascii() and expires.isdigit()):
             return False
         if len(expires) > _MAX_EXPIRES_DIGITS:
             return False
-        return self._signer.verify(
+        return self._verifier.verify(
             key, expires_at=int(expires), signature=signature, now=self._clock.now()
         )

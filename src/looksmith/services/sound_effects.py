@@ -5,16 +5,11 @@ from __future__ import annotations
 from looksmith.domain.models import JobKind, LookStatus, StatusChange, new_id, seed_from_id
 from looksmith.domain.motion import SoundStatus, motion_keys, preview_key, sound_key
 from looksmith.errors import InvalidParameter
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    GroupRepository,
-    JobQueue,
-    MotionEngine,
-    MotionRepository,
-    StatusEvents,
-    WebhookOutbox,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents, WebhookOutbox
+from looksmith.ports.jobs import JobQueue
+from looksmith.ports.media import BlobStore, MotionEngine
+from looksmith.ports.repositories import GroupRepository, MotionRepository
 from looksmith.services.groups import GroupService
 
 DEFAULT_SECONDS = 4.0

@@ -15,15 +15,11 @@ from looksmith.domain.models import (
 )
 from looksmith.domain.specs import TrainingPhoto
 from looksmith.errors import InvalidState, NotFound
-from looksmith.ports import (
-    BlobStore,
-    Clock,
-    GroupRepository,
-    ImageEngine,
-    JobQueue,
-    StatusEvents,
-    WebhookOutbox,
-)
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import StatusEvents, WebhookOutbox
+from looksmith.ports.jobs import JobQueue
+from looksmith.ports.media import BlobStore, ImageEngine
+from looksmith.ports.repositories import GroupRepository
 from looksmith.services.groups import GroupService
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from looksmith.domain.models import Look, StatusChange, image_key
-from looksmith.ports import GenerationRepository, GroupRepository
+from looksmith.ports.repositories import GenerationRepository, GroupRepository
 
 EventFields = dict[str, Any]
 

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 from looksmith.domain.models import StatusChange, image_id_from_key, is_hex_id, new_id
 from looksmith.domain.webhooks import (
@@ -31,90 +31,12 @@ from looksmith.errors import (
     NotFound,
     WebhookEndpointNotFound,
 )
-from looksmith.ports import Clock, GenerationRepository, GroupRepository
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import ImageLinks, UrlGuard, WebhookSender
+from looksmith.ports.repositories import GenerationRepository, GroupRepository, WebhookStore
 from looksmith.services.webhook_events import EventData
 
 log = logging.getLogger(__name__)
-
-
-class WebhookStore(Protocol):
-    """Endpoints and deliveries, durably."""
-
-    def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
-        """Store a new endpoint."""
-        ...
-
-    def get_endpoint(self, endpoint_id: str) -> WebhookEndpoint | None:
-        """The endpoint, whoever owns it."""
-        ...
-
-    def list_endpoints(self, tenant_id: str) -> Sequence[WebhookEndpoint]:
-        """The tenant's endpoints, oldest first."""
-        ...
-
-    def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
-        """Overwrite an endpoint's url, events, status and ``updated_at``."""
-        ...
-
-    def delete_endpoint(self, endpoint_id: str, *, tenant_id: str) -> bool:
-        """Delete the tenant's endpoint; report whether it existed."""
-        ...
-
-    def tenant_name(self, tenant_id: str) -> str | None:
-        """The tenant's name, or None if there is no such tenant."""
-        ...
-
-    def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
-        """Store new deliveries in one commit."""
-        ...
-
-    def claim_due(self, *, now: float, lease_seconds: float) -> Delivery | None:
-        """Lease the oldest pending delivery that is due, counting the attempt."""
-        ...
-
-    def settle(self, delivery: Delivery) -> None:
-        """Write the outcome of an attempt (state, statuses, next time) and drop the lease."""
-        ...
-
-    def get_delivery(self, delivery_id: str, *, tenant_id: str) -> Delivery | None:
-        """The tenant's delivery, or None."""
-        ...
-
-    def list_deliveries(
-        self, tenant_id: str, *, endpoint_id: str | None, limit: int
-    ) -> Sequence[Delivery]:
-        """The tenant's newest deliveries, to one endpoint if given."""
-        ...
-
-    def redeliver(self, delivery_id: str, *, tenant_id: str, now: float) -> bool:
-        """Make the tenant's delivery pending and due now; report whether it exists."""
-        ...
-
-
-class WebhookSender(Protocol):
-    """Signs and POSTs one event body."""
-
-    def send(
-        self, url: str, body: bytes, *, msg_id: str, timestamp: int, secret: str
-    ) -> SendOutcome:
-        """POST ``body`` to ``url``, signed with ``secret``; never raises for network errors."""
-        ...
-
-
-class UrlGuard(Protocol):
-    """Decides whether the service may send to a URL (no private networks by default)."""
-
-    def refusal(self, url: str, *, resolve: bool = True) -> str | None:
-        """Why ``url`` is refused, or None; ``resolve=False`` skips DNS."""
-        ...
-
-
-class ImageLinks(Protocol):
-    """Freshly signed image URLs."""
-
-    def keys_and_urls(self, image_ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        """Keys and URLs of the images, in order."""
-        ...
 
 
 class WebhookService:

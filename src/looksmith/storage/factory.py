@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from looksmith.config import Settings, StorageKind, StorageSettings
-from looksmith.ports import BlobStore, Clock, UrlSigner
+from looksmith.ports.clock import Clock
+from looksmith.ports.media import BlobStore, UrlSigner
 from looksmith.storage.local import LocalBlobStore
 from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
 

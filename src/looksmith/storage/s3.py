@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from looksmith.ports import Clock
+from looksmith.ports.clock import Clock
 
 # SigV4 refuses presigned URLs valid for longer than seven days.
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
@@ -75,7 +75,7 @@ class S3BlobStore:
 
 
 class S3UrlSigner:
-    """Presigned GET URLs, checked by S3 itself when the client follows them."""
+    """Presigned GET URLs; S3 checks them when a client follows them, so this is no LinkVerifier."""
 
     # boto3 ships no type stubs, so the client is Any.
     def __init__(self, client: Any, bucket: str, prefix: str, clock: Clock) -> None:
@@ -93,7 +93,3 @@ class S3UrlSigner:
             ExpiresIn=min(seconds, MAX_PRESIGN_SECONDS),
         )
         return str(url)
-
-    def verify(self, key: str, *, expires_at: int, signature: str, now: float) -> bool:
-        """Always False: S3 checks its own signatures, and the API's /image route is unused."""
-        return False

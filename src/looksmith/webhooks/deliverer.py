@@ -7,8 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from looksmith.domain.webhooks import Delivery
-from looksmith.ports import Clock
-from looksmith.services.webhooks import WebhookDispatcher
+from looksmith.ports.clock import Clock
+from looksmith.ports.delivery import DueDeliveries
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class WebhookDeliverer:
     def __init__(
         self,
         *,
-        service: WebhookDispatcher,
+        service: DueDeliveries,
         clock: Clock,
         concurrency: int = 4,
         poll_seconds: float = 1.0,

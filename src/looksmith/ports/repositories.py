@@ -1,10 +1,12 @@
-"""The roles the services depend on; adapters in db/, queue/, engines/ and storage/ play them."""
+"""Durable records the services read and write: tenants, generations, images, groups, motion,
+webhooks, limits, idempotency keys, and read-only job figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
+from looksmith.domain.limits import TenantLimits, Usage
 from looksmith.domain.media import AssetType, UploadCursor
 from looksmith.domain.models import (
     ApiKeyRecord,
@@ -13,28 +15,17 @@ from looksmith.domain.models import (
     Generation,
     GenerationStatus,
     GroupSummary,
-    ImageInfo,
-    Job,
-    JobKind,
     Look,
     LookStatus,
     RecordedRequest,
-    RenderedImage,
-    StatusChange,
     StoredImage,
     Tenant,
     TrainStatus,
 )
-from looksmith.domain.motion import MotionClip, MotionType, SoundStatus, SoundTrack
-from looksmith.domain.specs import FaceBox, LookSpec, PhotoSpec, TrainingPhoto
-
-
-class Clock(Protocol):
-    """Tells the time in Unix seconds."""
-
-    def now(self) -> float:
-        """The current time."""
-        ...
+from looksmith.domain.motion import MotionClip, SoundStatus
+from looksmith.domain.progress import QueueSnapshot
+from looksmith.domain.specs import FaceBox
+from looksmith.domain.webhooks import Delivery, WebhookEndpoint
 
 
 class TenantRepository(Protocol):
@@ -97,10 +88,6 @@ class GenerationRepository(Protocol):
         new_looks: Sequence[Look] = (),
     ) -> bool:
         """Record the images (and looks they became) and mark ``success``, if still rendering."""
-        ...
-
-    def unfinished_ids(self) -> Sequence[str]:
-        """Ids of every generation that has not reached a terminal status, oldest first."""
         ...
 
 
@@ -205,97 +192,6 @@ class GroupRepository(Protocol):
         ...
 
 
-class BlobStore(Protocol):
-    """Bytes under keys; knows nothing of file paths or buckets in its interface."""
-
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        """Store ``data`` under ``key``, replacing what was there, atomically."""
-        ...
-
-    def get(self, key: str) -> bytes | None:
-        """The bytes under ``key``, or None."""
-        ...
-
-    def delete(self, key: str) -> None:
-        """Remove ``key`` if present."""
-        ...
-
-    def keys(self, prefix: str = "") -> Sequence[str]:
-        """Every stored key that starts with ``prefix``."""
-        ...
-
-
-class UrlSigner(Protocol):
-    """Makes and checks expiring links to images."""
-
-    def sign(self, key: str, *, expires_at: int) -> str:
-        """The absolute URL for ``key``, valid until ``expires_at``."""
-        ...
-
-    def verify(self, key: str, *, expires_at: int, signature: str, now: float) -> bool:
-        """Whether ``signature`` is genuine for ``key`` and not yet expired."""
-        ...
-
-
-class ImageEngine(Protocol):
-    """Renders photos of people from attributes, learns a person, renders looks of them.
-
-    An identity is opaque bytes the engine alone reads: a face crop and colours for the
-    procedural engine, LoRA weights for a diffusion engine.
-    """
-
-    name: str
-
-    def render_photos(self, spec: PhotoSpec, *, seed: int, count: int) -> Sequence[RenderedImage]:
-        """Render pictures ``0 .. count-1`` of a generation, in one batch where the engine can;
-        same inputs, same pictures."""
-        ...
-
-    def train(self, photos: Sequence[TrainingPhoto], *, seed: int) -> bytes:
-        """Learn the person shown in ``photos`` (at least one); return the identity."""
-        ...
-
-    def render_looks(
-        self, identity: bytes, spec: LookSpec, *, seed: int, count: int
-    ) -> Sequence[RenderedImage]:
-        """Render looks ``0 .. count-1`` of the trained person; same inputs, same pictures."""
-        ...
-
-
-class MotionEngine(Protocol):
-    """Animates a look into a short looping clip, makes ambient sound for it, upscales clips.
-
-    Separate from ``ImageEngine``: a video model can play this role whichever engine draws the
-    pictures. Clips are MP4 (H.264) bytes; sound tracks are encoded audio.
-    """
-
-    name: str
-
-    def animate(
-        self,
-        image: bytes,
-        *,
-        face: FaceBox | None,
-        motion_type: MotionType,
-        prompt: str | None,
-        seed: int,
-    ) -> MotionClip:
-        """A looping clip of the person in the encoded ``image``; same inputs, same bytes."""
-        ...
-
-    def ambience(self, *, scene: str, seconds: float, seed: int) -> SoundTrack:
-        """An ambient track that fits the ``scene`` description, ``seconds`` long."""
-        ...
-
-    def add_sound(self, video: bytes, sound: SoundTrack) -> bytes:
-        """The clip with ``sound`` as its only sound track."""
-        ...
-
-    def upscale(self, video: bytes, *, factor: int) -> MotionClip:
-        """The clip ``factor`` times larger each way, sharpened; its sound is dropped."""
-        ...
-
-
 class MotionRepository(Protocol):
     """Motion looks, their sound effects and upscales; their jobs are queued with them."""
 
@@ -347,120 +243,77 @@ class MotionRepository(Protocol):
         ...
 
 
-class ImageInspector(Protocol):
-    """Reads what an uploaded image is, from its bytes alone."""
+class WebhookStore(Protocol):
+    """Endpoints and deliveries, durably."""
 
-    def inspect(self, data: bytes, *, max_pixels: int) -> ImageInfo:
-        """Format and size; ``ValueError`` with a reason if it is not a usable image."""
+    def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        """Store a new endpoint."""
+        ...
+
+    def get_endpoint(self, endpoint_id: str) -> WebhookEndpoint | None:
+        """The endpoint, whoever owns it."""
+        ...
+
+    def list_endpoints(self, tenant_id: str) -> Sequence[WebhookEndpoint]:
+        """The tenant's endpoints, oldest first."""
+        ...
+
+    def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        """Overwrite an endpoint's url, events, status and ``updated_at``."""
+        ...
+
+    def delete_endpoint(self, endpoint_id: str, *, tenant_id: str) -> bool:
+        """Delete the tenant's endpoint; report whether it existed."""
+        ...
+
+    def tenant_name(self, tenant_id: str) -> str | None:
+        """The tenant's name, or None if there is no such tenant."""
+        ...
+
+    def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
+        """Store new deliveries in one commit."""
+        ...
+
+    def claim_due(self, *, now: float, lease_seconds: float) -> Delivery | None:
+        """Lease the oldest pending delivery that is due, counting the attempt."""
+        ...
+
+    def settle(self, delivery: Delivery) -> None:
+        """Write the outcome of an attempt (state, statuses, next time) and drop the lease."""
+        ...
+
+    def get_delivery(self, delivery_id: str, *, tenant_id: str) -> Delivery | None:
+        """The tenant's delivery, or None."""
+        ...
+
+    def list_deliveries(
+        self, tenant_id: str, *, endpoint_id: str | None, limit: int
+    ) -> Sequence[Delivery]:
+        """The tenant's newest deliveries, to one endpoint if given."""
+        ...
+
+    def redeliver(self, delivery_id: str, *, tenant_id: str, now: float) -> bool:
+        """Make the tenant's delivery pending and due now; report whether it exists."""
         ...
 
 
-class FaceDetector(Protocol):
-    """Finds faces in photos."""
+class TenantLimitRepository(Protocol):
+    """Stored overrides and the counts quotas compare against."""
 
-    def find_faces(self, data: bytes) -> Sequence[FaceBox]:
-        """Every face in the encoded image ``data``, largest first; empty if none."""
+    def get_limits(self, tenant_id: str) -> TenantLimits | None:
+        """The tenant's overrides, or None if it has none."""
         ...
 
-
-class JobStore(Protocol):
-    """Durable jobs with leases: a job whose worker vanished becomes claimable again."""
-
-    def claim(self, *, now: float, lease_seconds: float, worker_id: str = "") -> Job | None:
-        """Take the oldest queued job, or one whose lease ran out, and lease it."""
+    def set_limits(self, tenant_id: str, limits: TenantLimits) -> None:
+        """Store the tenant's overrides, replacing any before."""
         ...
 
-    def claim_target(
-        self, kind: JobKind, target_id: str, *, now: float, lease_seconds: float, worker_id: str
-    ) -> Job | None:
-        """Lease the claimable job of ``kind`` for ``target_id``, if any."""
+    def usage(self, tenant_id: str) -> Usage:
+        """Count the tenant's unfinished jobs and images."""
         ...
 
-    def due_for_dispatch(
-        self, *, now: float, quiet_seconds: float, redeliver_seconds: float
-    ) -> list[tuple[JobKind, str]]:
-        """Claimable jobs whose task is missing; marks them dispatched."""
-        ...
-
-    def mark_undispatched(self, kind: JobKind, target_id: str) -> None:
-        """Record that sending the job's task failed, so the sweeper sends it."""
-        ...
-
-    def heartbeat(self, job: Job, *, now: float, lease_seconds: float) -> None:
-        """Extend the lease of a running job, if this run (its attempt) still holds it."""
-        ...
-
-    def finish(self, job: Job, *, failed: bool, error: str | None, now: float) -> None:
-        """Mark the job done, or failed for good."""
-        ...
-
-    def release(self, job: Job, *, error: str, now: float) -> None:
-        """Put a running job back in the queue after an error, to be tried again."""
-        ...
-
-    def requeue_running(self, *, now: float) -> int:
-        """Put every running job back in the queue (the only worker pool restarted)."""
-        ...
-
-
-class JobHandler(Protocol):
-    """What a worker calls for one kind of job."""
-
-    def run(self, target_id: str) -> None:
-        """Do the work; safe to call again after a crash part way through."""
-        ...
-
-    def give_up(self, target_id: str, reason: str) -> None:
-        """Mark the target failed after too many attempts; ``reason`` completes a sentence
-        whose subject is the work, e.g. "failed; please try again"."""
-        ...
-
-
-class JobQueue(Protocol):
-    """Runs jobs at least once each, after they are durably stored."""
-
-    def enqueue(self, kind: JobKind, target_id: str) -> None:
-        """Tell workers a job for ``target_id`` is waiting; the job row is already committed."""
-        ...
-
-    def is_ready(self) -> bool:
-        """Whether workers are running and can take jobs."""
-        ...
-
-
-class WorkerRegistry(Protocol):
-    """Worker processes announce themselves and heart-beat, so probes and metrics see them."""
-
-    def register(self, *, worker_id: str, kind: str, host: str, pid: int, now: float) -> None:
-        """Announce a worker."""
-        ...
-
-    def heartbeat(self, *, worker_id: str, now: float) -> None:
-        """Say the worker is alive."""
-        ...
-
-    def unregister(self, *, worker_id: str) -> None:
-        """Remove a worker that stopped cleanly."""
-        ...
-
-
-class WebhookOutbox(Protocol):
-    """Takes note of events to send; never sends, so a dead receiver cannot slow a job."""
-
-    def record(self, change: StatusChange) -> None:
-        """Store one pending delivery per endpoint (and callback) that wants ``change``."""
-        ...
-
-
-class StatusEvents(Protocol):
-    """Fans status changes out to whoever waits for them (long polls, streams, webhooks)."""
-
-    def publish(self, change: StatusChange) -> None:
-        """Announce a committed change; best effort, the database stays the truth."""
-        ...
-
-    def subscribe(self, callback: Callable[[StatusChange], None]) -> Callable[[], None]:
-        """Call ``callback`` for each change from now on; returns the unsubscribe function."""
+    def find_tenants(self, name_or_id: str) -> list[Tenant]:
+        """Tenants whose id or name equals ``name_or_id``."""
         ...
 
 
@@ -490,4 +343,40 @@ class IdempotencyStore(Protocol):
 
     def forget(self, tenant_id: str, key: str) -> None:
         """Release ``key`` so a retry runs again."""
+        ...
+
+
+class ProgressQueries(Protocol):
+    """Read-only queue figures for progress reports."""
+
+    def queue_snapshot(self, generation_id: str, *, now: float) -> QueueSnapshot:
+        """The generation's job, claimable jobs created before it, live jobs, recent durations."""
+        ...
+
+    def finished_since(self, tenant_id: str, *, since: float, limit: int) -> Sequence[Generation]:
+        """The tenant's terminal generations updated at or after ``since``, oldest first."""
+        ...
+
+
+class JobStats(Protocol):
+    """Job and worker figures for metrics, aggregated from the durable jobs and workers."""
+
+    def jobs_by_state(self) -> dict[tuple[str, str], int]:
+        """Number of jobs per (kind, state)."""
+        ...
+
+    def queue_depth(self) -> int:
+        """Jobs waiting for a worker."""
+        ...
+
+    def attempts_and_failures(self) -> dict[str, tuple[int, int]]:
+        """Per kind: attempts in all, and failed jobs."""
+        ...
+
+    def durations(self) -> dict[str, tuple[int, float]]:
+        """Per kind: done jobs and the seconds they took in all."""
+        ...
+
+    def worker_heartbeats(self) -> list[tuple[str, str, float]]:
+        """Worker id, kind and last heartbeat time of every worker."""
         ...
