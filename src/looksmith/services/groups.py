@@ -35,6 +35,7 @@ from looksmith.ports import (
     StatusEvents,
     WebhookOutbox,
 )
+from looksmith.services.announce import Announcer
 from looksmith.services.generations import check_no_nul
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,13 @@ class GroupService:
         clock: Clock,
         outbox: WebhookOutbox | None = None,
     ) -> None:
-        self._events = events
+        self._announcer = Announcer(events, outbox)
         self._queue = queue
         self._groups = groups
         self._images = images
         self._blobs = blobs
         self._faces = faces
         self._clock = clock
-        self._outbox = outbox
 
     def create_group(
         self, *, tenant_id: str, name: str, key: str, generation_id: str | None
@@ -223,10 +223,10 @@ class GroupService:
         if self._groups.finish_look_check(
             look.id, status=status, message=message, face=face, at=self._now()
         ):
-            self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
-            if self._outbox is not None:
-                check = StatusChange("face_check", look.id, look.tenant_id, status.value)
-                self._outbox.record(check)
+            self._announcer.look_finished(
+                StatusChange("look", look.id, look.tenant_id, status.value),
+                webhook=StatusChange("face_check", look.id, look.tenant_id, status.value),
+            )
 
     def _look_or_source(
         self, tenant_id: str, group_id: str, key: str, generation_id: str | None, *, param: str
