@@ -8,20 +8,18 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.test_webhooks import Received, Receiver, handler_for, verify
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded, scaled_out
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
+from tests.support.webhooks import Received, Receiver, verify
 
 pytestmark = pytest.mark.e2e
 
@@ -46,17 +44,6 @@ def server(
     start = embedded if request.param == "embedded" else scaled_out
     with start(tmp_path / "data") as deployment:
         yield deployment
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    found.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(found))
-    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
-    thread.start()
-    yield found
-    found.server.shutdown()
-    found.server.server_close()
 
 
 def heygen_receiver_accepts(secret: str, request: Received) -> bool:
