@@ -8,8 +8,8 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pytest
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded, scaled_out
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
+from tests.support.polling import poll_until
 from tests.support.webhooks import Received, Receiver, verify
 
 pytestmark = pytest.mark.e2e
@@ -52,17 +53,7 @@ def heygen_receiver_accepts(secret: str, request: Received) -> bool:
     return hmac.compare_digest(expected, request.headers.get("signature", ""))
 
 
-def settled(client: httpx.Client, path: str, done: Any) -> dict[str, Any]:
-    """Poll the server until ``done(data)``."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if done(data):
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{path} did not settle")
+settled = partial(poll_until, timeout=120)
 
 
 def checked_look(client: httpx.Client, photo: bytes) -> dict[str, Any]:
