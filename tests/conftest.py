@@ -19,6 +19,7 @@ from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
 from tests.support import services
+from tests.support.webhooks import Receiver, receiving
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +81,13 @@ def api_key(container: Container) -> str:
 def other_key(container: Container) -> str:
     """A live key of tenant B."""
     return container.keys.create_tenant(name="tenant-b").key
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback for the test."""
+    with receiving() as listening:
+        yield listening
 
 
 @pytest.hookimpl(hookwrapper=True)

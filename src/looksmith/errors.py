@@ -1,24 +1,31 @@
 """The one error hierarchy; ``api/errors.py`` maps it to the wire envelope in one place.
 
-                             status  code (v2 routes)        v1 code (v1 routes)
-LooksmithError               500     internal_error          500500
-├── InvalidParameter         400     invalid_parameter       400175 (names the field: ``param``)
-│   ├── MissingParameter     400     invalid_parameter       40001
-│   └── InvalidWebhookUrl    400     invalid_parameter       400542
-├── InvalidState             400     invalid_parameter       400175 (object in the wrong state)
-├── Unauthorized             401     unauthorized            400112
-├── Forbidden                403     forbidden               400562
-├── NotFound                 404     not_found               400404
-│   └── WebhookEndpointNotFound  404 not_found           400131
-├── MethodNotAllowed         405     method_not_allowed      400405
-├── IdempotencyKeyReused     409     idempotency_key_reused  400422
-├── RequestInProgress        409     request_in_progress     400409
-├── PayloadTooLarge          413     payload_too_large       400413
-├── UnsupportedMediaType     415     unsupported_media_type  400415
-├── RateLimited              429     rate_limit_exceeded     400429 (Retry-After, RateLimit headers)
-│   └── QuotaExceeded        429     rate_limit_exceeded     401028
-├── ServiceUnavailable       503     service_unavailable     500503
-└── PermanentJobError        a background job that cannot succeed however often it runs
+Each class with its HTTP status, ``code`` (v2 routes) and ``v1_code`` (v1 routes); a unit test
+checks this table against the classes below.
+
+                                 status  code                    v1 code
+LooksmithError                   500     internal_error          500500
+├── InvalidParameter             400     invalid_parameter       400175
+│   ├── MissingParameter         400     invalid_parameter       40001
+│   └── InvalidWebhookUrl        400     invalid_parameter       400542
+├── InvalidState                 400     invalid_parameter       400175
+├── Unauthorized                 401     unauthorized            400112
+├── Forbidden                    403     forbidden               400562
+├── NotFound                     404     not_found               400404
+│   └── WebhookEndpointNotFound  404     not_found               400131
+├── MethodNotAllowed             405     method_not_allowed      400405
+├── PayloadTooLarge              413     payload_too_large       400413
+├── UnsupportedMediaType         415     unsupported_media_type  400415
+├── RateLimited                  429     rate_limit_exceeded     400429
+│   └── QuotaExceeded            429     rate_limit_exceeded     401028
+├── PermanentJobError            500     internal_error          500500
+├── ServiceUnavailable           503     service_unavailable     500503
+├── IdempotencyKeyReused         409     idempotency_key_reused  400422
+└── RequestInProgress            409     request_in_progress     400409
+
+``InvalidParameter`` names the field (``param``); ``InvalidState`` is an object in the wrong
+state; ``RateLimited`` sends Retry-After and RateLimit headers; ``PermanentJobError`` is raised
+inside a job, which then fails its target at once instead of retrying.
 
 ``v1_code`` is the integer ``code`` of HeyGen's v1 error form (``/v1/*`` routes and the v1-envelope
 deletes): HeyGen's own number where one is known, else 400 or 500 followed by the HTTP status.

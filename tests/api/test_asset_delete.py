@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
-from tests.api.test_asset_media import MEDIA, uploaded
-from tests.api.test_generation_api import generate, wait_for_terminal
-from tests.api.test_groups_bad_input import blob_count
+from tests.support.api import MEDIA, blob_count, generate, uploaded, wait_for_terminal
 
 
 def delete(client: TestClient, key: str, asset_id: str):

@@ -6,8 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
-from tests.api.test_asset_media import MEDIA
-from tests.api.test_groups_bad_input import UPLOAD, blob_count
+from tests.support.api import MEDIA, UPLOAD, blob_count
 
 
 @pytest.mark.parametrize(

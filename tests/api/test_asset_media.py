@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import cache
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,19 +14,8 @@ from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
-from tests.api.test_groups_bad_input import blob_count, counts, post_upload
-from tests.support.media import clip_bytes, mp3_bytes, wav_bytes
-from tests.support.photos import astronaut_jpeg
+from tests.support.api import MEDIA, blob_count, counts, post_upload, uploaded
 
-# Encoded once: a WebM file carries a random segment id, so two encodings differ.
-MEDIA: dict[str, Callable[[], bytes]] = {
-    "mp3": cache(mp3_bytes),
-    "mp3-frame": cache(lambda: mp3_bytes(id3=False)),
-    "wav": cache(wav_bytes),
-    "mp4": cache(lambda: clip_bytes("mp4")),
-    "webm": cache(lambda: clip_bytes("webm")),
-    "jpeg": cache(astronaut_jpeg),
-}
 ASSET_FIELDS = {
     "id", "asset_id", "name", "file_type", "folder_id", "meta", "created_ts", "url", "image_key"
 }  # fmt: skip
@@ -58,14 +46,6 @@ def error_of(response: Any) -> str:
     body = response.json()
     message: str = body.get("error") or body.get("message")
     return message
-
-
-def uploaded(client: TestClient, key: str, media: str, content_type: str) -> dict[str, Any]:
-    response = post_upload(client, key, MEDIA[media](), content_type)
-    assert response.status_code == 200, response.text
-    assert response.json()["code"] == 100
-    data: dict[str, Any] = response.json()["data"]
-    return data
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
-from tests.api.test_generation_api import generate, wait_for_terminal
+from tests.support.api import generate, wait_for_terminal
 
 STATUS = "/v2/photo_avatar/generation/"
 

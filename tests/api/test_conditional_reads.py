@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.test_groups_workflow import create_group, upload, wait_for
+from tests.support.api import create_group, upload, wait_for
 from tests.support.photos import astronaut_jpeg
 
 

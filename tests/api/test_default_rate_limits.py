@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container
-from tests.api.test_quotas import generate, limited_app
+from tests.support.limits import generate, limited_app
 from tests.support.photos import astronaut_jpeg
 
 

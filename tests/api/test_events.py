@@ -23,7 +23,7 @@ from looksmith.db.progress import SqlProgressQueries
 from looksmith.db.repositories import SqlGenerationRepository
 from looksmith.domain.models import GenerationStatus, StatusChange
 from looksmith.services.progress import ProgressMap, ProgressService, parse_done, steps
-from tests.api.test_generation_api import STATUS, generate, wait_for_terminal
+from tests.support.api import STATUS, generate, wait_for_terminal
 
 SEED_FIELDS = {"id", "status", "msg", "image_url_list", "image_key_list"}
 PROGRESS_FIELDS = {"progress", "queue_position", "eta_seconds", "started_at", "finished_at"}

@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
 from looksmith.domain.specs import IMAGES_PER_GENERATION
-from tests.support import VALID_BODY
-
-GENERATE = "/v2/photo_avatar/photo/generate"
-STATUS = "/v2/photo_avatar/generation/"
-
-
-def generate(client: TestClient, key: str, **changes: Any) -> str:
-    """Submit a valid generation (with ``changes``) and return its id."""
-    response = client.post(
-        "/v2/photo_avatar/photo/generate",
-        json={**VALID_BODY, **changes},
-        headers={"x-api-key": key},
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["error"] is None
-    return str(body["data"]["generation_id"])
-
-
-def wait_for_terminal(client: TestClient, key: str, generation_id: str) -> dict[str, Any]:
-    """Poll until the generation leaves ``in_progress``; fail after 30 seconds."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        response = client.get(
-            f"/v2/photo_avatar/generation/{generation_id}", headers={"x-api-key": key}
-        )
-        assert response.status_code == 200
-        data: dict[str, Any] = response.json()["data"]
-        if data["status"] != "in_progress":
-            return data
-        time.sleep(0.05)
-    raise AssertionError(f"generation {generation_id} still in progress after 30 s")
+from tests.support.api import generate, wait_for_terminal
 
 
 def test_generation_reaches_success_with_four_signed_images(client: TestClient, api_key: str):

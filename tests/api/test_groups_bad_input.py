@@ -5,40 +5,18 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import func, select
 
 from looksmith.api.app import create_app
 from looksmith.config import Settings
 from looksmith.container import Container
-from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
+from tests.support.api import blob_count, counts, post_upload
 from tests.support.photos import astronaut_jpeg, encode, png_bomb
-
-UPLOAD = "/v1/asset"
 
 
 @pytest.fixture
 def manual(settings: Settings, container: Container) -> TestClient:
     """A client whose jobs only run when the test says so."""
     return TestClient(create_app(settings, container=container))
-
-
-def counts(container: Container) -> list[int]:
-    with container.database.connect() as conn:
-        return [
-            conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in (images, avatar_groups, looks, jobs, generations)
-        ]
-
-
-def blob_count(container: Container) -> int:
-    return sum(1 for p in container.settings.blob_dir.rglob("*") if p.is_file())
-
-
-def post_upload(client: TestClient, key: str, data: bytes, content_type: str | None):
-    headers = {"x-api-key": key}
-    if content_type:
-        headers["content-type"] = content_type
-    return client.post(UPLOAD, content=data, headers=headers)
 
 
 @pytest.mark.parametrize(

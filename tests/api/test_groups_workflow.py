@@ -2,53 +2,20 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
-from tests.api.test_generation_api import generate, wait_for_terminal
+from tests.support.api import (
+    LOOK_FIELDS,
+    STATUS,
+    create_group,
+    generate,
+    upload,
+    wait_for,
+    wait_for_terminal,
+)
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
-
-LOOK_FIELDS = {
-    "id", "image_url", "created_at", "name", "status", "group_id", "is_motion",
-    "motion_preview_url", "business_type", "upscale_availability", "upscaled",
-    "background_sound_effect", "default_voice_id", "moderation_msg",
-}  # fmt: skip
-
-
-def upload(client: TestClient, key: str, data: bytes, content_type: str = "image/jpeg") -> dict:
-    response = client.post(
-        "/v1/asset", content=data, headers={"x-api-key": key, "content-type": content_type}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def create_group(client: TestClient, key: str, image_key: str, **extra: str) -> dict:
-    response = client.post(
-        "/v2/photo_avatar/avatar_group/create",
-        json={"name": "Eileen", "image_key": image_key, **extra},
-        headers={"x-api-key": key},
-    )
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()["data"]
-    return data
-
-
-def wait_for(client: TestClient, key: str, path: str, field: str, waiting: str) -> dict:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        response = client.get(path, headers={"x-api-key": key})
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if data[field] != waiting:
-            return data
-        time.sleep(0.05)
-    raise AssertionError(f"{path} still {waiting} after 60 s")
 
 
 def test_upload_answers_the_v1_envelope(client: TestClient, api_key: str):
@@ -177,3 +144,26 @@ def test_deleting_a_look_twice(client: TestClient, api_key: str):
     path = f"/v2/photo_avatar/{look['id']}"
     assert client.delete(path, headers={"x-api-key": api_key}).json()["code"] == 100
     assert client.delete(path, headers={"x-api-key": api_key}).status_code == 404
+
+
+def test_deleting_a_generated_look_keeps_its_generations_links(
+    client: TestClient, container: Container, api_key: str
+):
+    asset = upload(client, api_key, astronaut_jpeg())["data"]
+    group = create_group(client, api_key, asset["image_key"])["group_id"]
+    wait_for(client, api_key, f"/v2/photo_avatar/{group}", "status", "pending")
+    headers = {"x-api-key": api_key}
+    client.post("/v2/photo_avatar/train", json={"group_id": group}, headers=headers)
+    wait_for(client, api_key, f"/v2/photo_avatar/train/status/{group}", "status", "pending")
+    body = {"group_id": group, "prompt": "red scarf", "orientation": "square",
+            "pose": "close_up", "style": "Realistic"}  # fmt: skip
+    generation_id = client.post(
+        "/v2/photo_avatar/look/generate", json=body, headers=headers
+    ).json()["data"]["generation_id"]
+    result = wait_for_terminal(client, api_key, generation_id)
+    first_look = result["image_key_list"][0].split("/")[1]
+
+    assert client.delete(f"/v2/photo_avatar/{first_look}", headers=headers).status_code == 200
+    again = client.get(STATUS + generation_id, headers=headers).json()["data"]
+    assert client.get(again["image_url_list"][0]).status_code == 200
+    assert generate(client, api_key)  # the service is still fine

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from looksmith.container import Container
 from looksmith.db.tables import generations
-from tests.api.test_generation_api import GENERATE
 from tests.support import VALID_BODY
+from tests.support.api import GENERATE
 
 
 def generation_count(container: Container) -> int:

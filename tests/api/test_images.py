@@ -13,7 +13,7 @@ from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
-from tests.api.test_generation_api import generate
+from tests.support.api import generate
 
 
 @pytest.fixture
@@ -99,3 +99,8 @@ def test_headers_etag_and_ranges(timed):
 
     head = client.head(url)
     assert head.status_code == 200 and head.content == b""
+
+
+def test_a_non_ascii_digit_in_expires_is_403(client: TestClient):
+    response = client.get("/image/" + "a" * 32 + "/original?Expires=²&Signature=x")
+    assert response.status_code == 403

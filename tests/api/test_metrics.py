@@ -15,7 +15,7 @@ from looksmith.api.metrics import STATUS_ROUTE, UNMATCHED, JobCollector, install
 from looksmith.config import Settings
 from looksmith.container import Container
 from looksmith.db.workers import SqlWorkerRegistry
-from tests.api.test_generation_api import STATUS, generate
+from tests.support.api import STATUS, generate
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 RENDER = "render_generation"

@@ -11,23 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.container import Container
-from tests.api.test_groups_workflow import LOOK_FIELDS, create_group, upload, wait_for
-from tests.support.photos import astronaut_jpeg
+from tests.support.api import LOOK_FIELDS, completed_look, post, wait_for
 
 MOTION_TYPES = ["expressive", "consistent", "consistent_gen_3", "hailuo_2", "veo2",
                 "seedance_lite", "kling"]  # fmt: skip
-
-
-def completed_look(client: TestClient, key: str) -> dict[str, Any]:
-    asset = upload(client, key, astronaut_jpeg())["data"]
-    look = create_group(client, key, asset["image_key"])
-    done = wait_for(client, key, f"/v2/photo_avatar/{look['id']}", "status", "pending")
-    assert done["status"] == "completed"
-    return done
-
-
-def post(client: TestClient, key: str, path: str, body: dict[str, Any]) -> Any:
-    return client.post(f"/v2/photo_avatar/{path}", json=body, headers={"x-api-key": key})
 
 
 def add_motion(client: TestClient, key: str, look_id: str, **extra: str) -> dict[str, Any]:

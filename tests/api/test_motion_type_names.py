@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from looksmith.container import Container
 from looksmith.domain.motion import MotionType
-from tests.api.test_motion_api import completed_look, post
+from tests.support.api import completed_look, post
 
 
 def test_names_from_heygens_guide_and_clients_make_motion_looks(

@@ -8,28 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from looksmith.api.app import create_app
-from looksmith.api.ratelimit import install_rate_limits
 from looksmith.api.schemas import GeneratePhotoRequest
 from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_limit_service
 from looksmith.domain.limits import TenantLimits
-from looksmith.ratelimit.memory import MemoryRateLimiter
 from tests.support import VALID_BODY
+from tests.support.limits import generate, limited_app
 from tests.support.photos import astronaut_jpeg
 
 GENERATE = "/v2/photo_avatar/photo/generate"
 STATUS = "/v2/photo_avatar/generation/"
-
-
-def limited_app(settings: Settings, container: Container) -> FastAPI:
-    """The app as ``create_app`` builds it, with limits on a fresh in-memory limiter."""
-    app = create_app(settings, container=container)
-    install_rate_limits(app, container, MemoryRateLimiter())
-    return app
 
 
 def tenant_of(container: Container, key: str) -> str:
@@ -39,10 +29,6 @@ def tenant_of(container: Container, key: str) -> str:
 def limit(container: Container, key: str, **changes: float) -> None:
     """Override limits of the key's tenant."""
     container.limits.set_limits(tenant=tenant_of(container, key), changes=TenantLimits(**changes))
-
-
-def generate(client: TestClient, key: str) -> int:
-    return client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": key}).status_code
 
 
 def test_writes_past_the_burst_get_429_with_headers(

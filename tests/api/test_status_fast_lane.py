@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from looksmith.api.status_cache import read_api_key as _api_key
-from tests.api.test_generation_api import STATUS, generate, wait_for_terminal
+from tests.support.api import STATUS, generate, wait_for_terminal
 
 
 def test_repeat_polls_get_the_routes_bytes(client: TestClient, api_key: str):

@@ -158,3 +158,27 @@ def test_object_error_format_by_setting(tmp_path):
         "error": {"code": "unauthorized", "message": "Missing or invalid API key."},
         "data": None,
     }
+
+
+def test_nul_characters_are_a_clear_400(client: TestClient, container: Container, api_key: str):
+    for field in ("name", "appearance", "callback_id", "callback_url"):
+        body = {**VALID_BODY, field: "a\x00b"}
+        response = client.post(GENERATE, json=body, headers={"x-api-key": api_key})
+        assert response.status_code == 400, response.text
+        assert response.json()["error"] == f"{field}: must not contain NUL characters"
+
+
+def test_oversized_json_bodies_are_refused_before_auth(client: TestClient):
+    huge = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    response = client.post(GENERATE, content=huge, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_unparseable_bodies_say_so(client: TestClient, api_key: str):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(
+        GENERATE, content=deep, headers={"x-api-key": api_key, "content-type": "application/json"}
+    )
+    assert response.status_code in (400, 413)
+    assert response.json()["code"] in ("invalid_parameter", "payload_too_large")

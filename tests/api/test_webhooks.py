@@ -35,7 +35,7 @@ from looksmith.storage.signing import load_or_create_secret
 from looksmith.webhooks.deliverer import WebhookDeliverer
 from looksmith.webhooks.sender import AddressGuard
 from tests.support import VALID_BODY
-from tests.unit.test_webhook_signing import spec_signature
+from tests.support.webhooks import spec_signature
 
 PUBLIC_URL = "https://93.184.216.34/hooks"
 OTHER_URL = "https://8.8.8.8/hooks"

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_cli_operator import data_dir, run
-
-__all__ = ["data_dir"]  # the fixture, shared with the operator tests
+from tests.support.cli import run
 
 
 def test_a_tenants_error_format_is_created_set_and_listed(data_dir: Path):

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-COMMAND = [sys.executable, "-m", "looksmith"]
-
-
-def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LOOKSMITH_")}
-    return subprocess.run(
-        [*COMMAND, *args],
-        env={**clean, "LOOKSMITH_DATA_DIR": str(data_dir), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path
+from tests.support.cli import run
 
 
 def test_keys_create_list_revoke_default(data_dir: Path):

@@ -12,10 +12,8 @@ import contextlib
 import hashlib
 import hmac
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +27,7 @@ from tests.compat import strict_models as heygen
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded
 from tests.support.photos import astronaut_jpeg, encode
+from tests.support.webhooks import Receiver
 
 TENANT = "strict"
 DEADLINE_SECONDS = 300  # live services are slow on a shared machine; this only bounds a hang
@@ -255,37 +254,11 @@ def test_every_look_and_group_is_listed_and_each_group_has_a_preview(client: htt
         assert httpx.get(str(group.preview_image), timeout=30).status_code == 200
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """Keeps every POST it gets in ``self.server.received``."""
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        self.server.received.append((headers, body))  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("content-length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[ThreadingHTTPServer]:
-    listening = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    listening.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=listening.serve_forever, daemon=True)
-    thread.start()
-    yield listening
-    listening.shutdown()
-    listening.server_close()
-
-
 @pytest.mark.e2e
 def test_webhook_endpoints_event_names_and_signed_deliveries(
-    client: httpx.Client, receiver: ThreadingHTTPServer
+    client: httpx.Client, receiver: Receiver
 ) -> None:
-    url = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
+    url = f"{receiver.url}/hooks"
     added = client.post("/v1/webhook/endpoint.add", json={"url": url})
     endpoint = parsed(heygen.V1[heygen.Endpoint], added).data
     assert endpoint.secret
@@ -295,11 +268,8 @@ def test_webhook_endpoints_event_names_and_signed_deliveries(
     assert "photo_avatar_generation.success" in names
 
     client.post("/v2/photo_avatar/photo/generate", json=VALID_BODY).raise_for_status()
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while not receiver.received:  # type: ignore[attr-defined]
-        assert time.monotonic() < deadline, "no delivery"
-        time.sleep(0.1)
-    headers, body = receiver.received[0]  # type: ignore[attr-defined]
+    first = receiver.wait_for("/hooks", 1, timeout=DEADLINE_SECONDS)[0]
+    headers, body = first.headers, first.body
     event = heygen.WebhookEvent.model_validate_json(body)
     assert event.event_type == "photo_avatar_generation.success"
     expected = hmac.new(endpoint.secret.encode(), body, hashlib.sha256).hexdigest()

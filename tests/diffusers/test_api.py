@@ -8,8 +8,8 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from PIL import Image
 from tests.diffusers.conftest import engine_env
 from tests.support import VALID_BODY
 from tests.support.photos import astronaut_jpeg
+from tests.support.polling import until_not
 from tests.support.server import Server
 
 pytestmark = [pytest.mark.diffusers, pytest.mark.e2e]
@@ -50,16 +51,7 @@ def client(server: Server) -> Iterator[httpx.Client]:
         yield session
 
 
-def until(client: httpx.Client, path: str, field: str, waiting: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if data[field] != waiting:
-            return data
-        time.sleep(0.2)
-    raise AssertionError(f"{path} still {waiting}")
+until = partial(until_not, timeout=300, interval=0.2)  # diffusers on a CPU is slow
 
 
 def finished_images(client: httpx.Client, generation_id: str) -> list[Image.Image]:

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from tests.e2e.test_groups_workflow import until
 from tests.support.deployment import Deployment
 from tests.support.photos import encode
+from tests.support.polling import until_not
 
 pytestmark = pytest.mark.e2e
 
@@ -40,5 +40,5 @@ def test_looks_pass_or_fail_by_the_faces_in_their_photos(server: Deployment):
             assert created.status_code == 200, created.text
             looks[name] = created.json()["data"]["id"]
         for name, look_id in looks.items():
-            done = until(client, f"/v2/photo_avatar/{look_id}", "status", "pending")
+            done = until_not(client, f"/v2/photo_avatar/{look_id}", "status", "pending")
             assert (done["status"], done["moderation_msg"]) == expected[name], name

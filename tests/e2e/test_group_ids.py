@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_groups_workflow import until
 from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg
+from tests.support.polling import until_not
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_bare_asset_ids_and_generated_keys_name_what_the_client_holds(server: De
         )
         assert created.status_code == 200, created.text
         group_id = created.json()["data"]["group_id"]
-        done = until(client, f"/v2/photo_avatar/{group_id}", "status", "pending")
+        done = until_not(client, f"/v2/photo_avatar/{group_id}", "status", "pending")
         assert done["status"] == "completed"
         short = client.post(
             ADD, json={"group_id": group_id, "image_keys": ["ab" * 15], "name": "x"}
@@ -51,7 +51,9 @@ def test_bare_asset_ids_and_generated_keys_name_what_the_client_holds(server: De
         assert short.json()["error"] == f"image_keys.0: no uploaded or generated image {'ab' * 15}"
 
         assert client.post("/v2/photo_avatar/train", json={"group_id": group_id}).status_code == 200
-        trained = until(client, f"/v2/photo_avatar/train/status/{group_id}", "status", "pending")
+        trained = until_not(
+            client, f"/v2/photo_avatar/train/status/{group_id}", "status", "pending"
+        )
         assert trained["status"] == "ready", trained
         generated = client.post(
             "/v2/photo_avatar/look/generate",

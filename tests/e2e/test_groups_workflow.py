@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import httpx
 import pytest
 
 from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg
+from tests.support.polling import until_not
 
 pytestmark = pytest.mark.e2e
-
-
-def until(client: httpx.Client, path: str, field: str, waiting: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if data[field] != waiting:
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{path} still {waiting}")
 
 
 def test_upload_group_add_train_looks_list_delete(server: Deployment):
@@ -44,7 +30,7 @@ def test_upload_group_add_train_looks_list_delete(server: Deployment):
         group_id = created.json()["data"]["group_id"]
         assert created.json()["data"]["id"] == group_id
         assert (
-            until(client, f"/v2/photo_avatar/{group_id}", "status", "pending")["status"]
+            until_not(client, f"/v2/photo_avatar/{group_id}", "status", "pending")["status"]
             == "completed"
         )
 
@@ -55,12 +41,14 @@ def test_upload_group_add_train_looks_list_delete(server: Deployment):
         assert added.status_code == 200, added.text
         [extra] = added.json()["data"]["photo_avatar_list"]
         assert (
-            until(client, f"/v2/photo_avatar/{extra['id']}", "status", "pending")["status"]
+            until_not(client, f"/v2/photo_avatar/{extra['id']}", "status", "pending")["status"]
             == "completed"
         )
 
         assert client.post("/v2/photo_avatar/train", json={"group_id": group_id}).status_code == 200
-        trained = until(client, f"/v2/photo_avatar/train/status/{group_id}", "status", "pending")
+        trained = until_not(
+            client, f"/v2/photo_avatar/train/status/{group_id}", "status", "pending"
+        )
         assert trained["status"] == "ready", trained
 
         generated = client.post(
@@ -70,7 +58,7 @@ def test_upload_group_add_train_looks_list_delete(server: Deployment):
         )  # fmt: skip
         assert generated.status_code == 200, generated.text
         generation_id = generated.json()["data"]["generation_id"]
-        result = until(
+        result = until_not(
             client, f"/v2/photo_avatar/generation/{generation_id}", "status", "in_progress"
         )
         assert result["status"] == "success"

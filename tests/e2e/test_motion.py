@@ -6,7 +6,7 @@ Scaled out, the motion jobs run in Celery workers and the previews are presigned
 from __future__ import annotations
 
 import io
-import time
+from functools import partial
 from typing import Any
 
 import av
@@ -17,20 +17,12 @@ from PIL import Image
 
 from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg
+from tests.support.polling import poll_until
 
 pytestmark = pytest.mark.e2e
 
 
-def until(client: httpx.Client, path: str, done: Any) -> dict[str, Any]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if done(data):
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{path} did not finish")
+until = partial(poll_until, timeout=120)  # motion, sound and upscale jobs take longer
 
 
 def finished(client: httpx.Client, look_id: str) -> dict[str, Any]:

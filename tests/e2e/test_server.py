@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment
+from tests.support.polling import until_not
 from tests.support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -27,15 +28,9 @@ def generate(client: httpx.Client, **changes: str) -> str:
 
 
 def poll(client: httpx.Client, generation_id: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(f"/v2/photo_avatar/generation/{generation_id}")
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if data["status"] != "in_progress":
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{generation_id} not done after {timeout} s")
+    """The generation's status once it left ``in_progress``."""
+    path = f"/v2/photo_avatar/generation/{generation_id}"
+    return until_not(client, path, "status", "in_progress", timeout=timeout, interval=0.1)
 
 
 def test_generate_poll_and_fetch_every_orientation(server: Deployment):

@@ -8,20 +8,19 @@ import hashlib
 import hmac
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.test_webhooks import Received, Receiver, handler_for, verify
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded, scaled_out
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
+from tests.support.polling import poll_until
+from tests.support.webhooks import Received, Receiver, verify
 
 pytestmark = pytest.mark.e2e
 
@@ -48,34 +47,13 @@ def server(
         yield deployment
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    found.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(found))
-    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
-    thread.start()
-    yield found
-    found.server.shutdown()
-    found.server.server_close()
-
-
 def heygen_receiver_accepts(secret: str, request: Received) -> bool:
     """HeyGen's receiver examples: hex HMAC-SHA256 of the raw body keyed with the secret string."""
     expected = hmac.new(secret.encode("utf-8"), request.body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, request.headers.get("signature", ""))
 
 
-def settled(client: httpx.Client, path: str, done: Any) -> dict[str, Any]:
-    """Poll the server until ``done(data)``."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        if done(data):
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{path} did not settle")
+settled = partial(poll_until, timeout=120)
 
 
 def checked_look(client: httpx.Client, photo: bytes) -> dict[str, Any]:

@@ -5,15 +5,9 @@ Needs the webhook wiring (container, app, settings); it runs as part of the norm
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,75 +16,9 @@ import pytest
 
 from tests.support import VALID_BODY
 from tests.support.server import Server
+from tests.support.webhooks import Receiver, verify
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class Received:
-    """One request the receiver got."""
-
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """An HTTP server on loopback that answers each path from a script, then 200."""
-
-    scripts: dict[str, list[int]] = field(default_factory=dict)
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def answer(self, path: str) -> int:
-        with self.lock:
-            script = self.scripts.get(path, [])
-            return script.pop(0) if script else 200
-
-    def wait_for(self, path: str, count: int, timeout: float = 60) -> list[Received]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                got = [item for item in self.received if item.path == path]
-            if len(got) >= count:
-                return got
-            time.sleep(0.05)
-        raise AssertionError(f"{path}: {len(got)} of {count} requests after {timeout} s")
-
-
-def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            with receiver.lock:
-                receiver.received.append(Received(self.path, headers, body))
-            self.send_response(receiver.answer(self.path))
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    found.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(found))
-    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
-    thread.start()
-    yield found
-    found.server.shutdown()
-    found.server.server_close()
 
 
 @pytest.fixture
@@ -100,16 +28,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
     started.data_dir.mkdir(parents=True)
     yield started
     started.stop()
-
-
-def verify(secret: str, request: Received) -> None:
-    """Check the Standard Webhooks signature, written here from the specification."""
-    key = base64.b64decode(secret.split("_", 1)[1])
-    signed = f"{request.headers['webhook-id']}.{request.headers['webhook-timestamp']}."
-    mac = hmac.new(key, signed.encode() + request.body, hashlib.sha256).digest()
-    expected = "v1," + base64.b64encode(mac).decode()
-    assert expected in request.headers["webhook-signature"].split(" ")
-    assert abs(int(request.headers["webhook-timestamp"]) - time.time()) < 300
 
 
 def deliveries(client: httpx.Client, endpoint_id: str | None = None) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -49,7 +49,8 @@ def setup(container: Container) -> Setup:
     container.groups.run(look.id)  # the face check
     outbox = Outbox()
     motion = container.motion
-    motion._outbox = outbox  # the container's own outbox would write deliveries instead
+    # the container's own outbox would write deliveries instead
+    motion._announcer = replace(motion._announcer, outbox=outbox)
     completed = container.groups.look(tenant_id=tenant_id, look_id=look.id)
     assert completed.status is LookStatus.COMPLETED
     return Setup(container, tenant_id, completed, outbox, motion)

@@ -10,14 +10,7 @@ import pytest
 
 from looksmith.domain.webhooks import derive_callback_secret, new_endpoint_secret
 from looksmith.webhooks.sender import AddressGuard, sign, signature_headers
-
-
-def spec_signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The Standard Webhooks algorithm, independently: HMAC-SHA256 over ``id.timestamp.body``."""
-    key = base64.b64decode(secret.split("_", 1)[1])
-    content = f"{msg_id}.{timestamp}.{body.decode()}"
-    mac = hmac.new(key, content.encode(), hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode()
+from tests.support.webhooks import spec_signature
 
 
 def test_signature_follows_the_spec():

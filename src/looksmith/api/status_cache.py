@@ -22,6 +22,7 @@ from looksmith.api.conditional import state_tag
 from looksmith.api.middleware import incoming_request_id
 from looksmith.api.schemas import generation_status_body, wire_status
 from looksmith.domain.models import Generation, GenerationStatus
+from looksmith.domain.ttl_cache import TtlCache
 from looksmith.ports.clock import Clock
 from looksmith.services.images import ImageService
 from looksmith.services.keys import KeyService
@@ -61,7 +62,6 @@ class _Entry:
     generation: Generation
     expires_at: int
     answer: StatusAnswer
-    valid_until: float
 
 
 class StatusBodies:
@@ -69,9 +69,9 @@ class StatusBodies:
 
     def __init__(self, images: ImageService, clock: Clock, ttl: float) -> None:
         self._images = images
-        self._clock = clock
-        self._ttl = ttl
-        self._finished: dict[tuple[str, str], _Entry] = {}
+        self._finished: TtlCache[tuple[str, str], _Entry] = TtlCache(
+            seconds=ttl, now=clock.now, max_entries=_MAX_ENTRIES, drop_oldest=True
+        )
 
     def answer(self, generation: Generation) -> StatusAnswer:
         """The encoded status envelope, with links signed for this second, and its tag."""
@@ -82,11 +82,8 @@ class StatusBodies:
             wire_status(generation.status),
         )
         if generation.status.is_terminal:
-            if len(self._finished) >= _MAX_ENTRIES:
-                del self._finished[next(iter(self._finished))]
-            valid_until = self._clock.now() + self._ttl
             key = (generation.tenant_id, generation.id)
-            self._finished[key] = _Entry(generation, expires_at, answer, valid_until)
+            self._finished.put(key, _Entry(generation, expires_at, answer))
         return answer
 
     def clear(self) -> None:
@@ -96,7 +93,7 @@ class StatusBodies:
     def cached(self, tenant_id: str, generation_id: str) -> StatusAnswer | None:
         """The answer for a finished generation seen before, re-signed if the second turned."""
         entry = self._finished.get((tenant_id, generation_id))
-        if entry is None or entry.valid_until <= self._clock.now():
+        if entry is None:
             return None
         expires_at = self._images.link_expiry()
         if entry.expires_at != expires_at:

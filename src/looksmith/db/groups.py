@@ -1,12 +1,17 @@
-"""Avatar groups and their looks in SQL; face checks and trainings are queued atomically."""
+"""Avatar groups and their looks in SQL; face checks and trainings are queued atomically.
+
+The row mappers of both tables live here too, the motion columns of a look included.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
+    RowMapping,
     bindparam,
     delete,
     func,
@@ -16,12 +21,13 @@ from sqlalchemy import (
     update,
 )
 
-from looksmith.db import rows
+from looksmith.db.images import face_from_row, face_values, image_values
 from looksmith.db.jobs import new_job
 from looksmith.db.paging import counted_page
 from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
 from looksmith.domain.models import (
     AvatarGroup,
+    BusinessType,
     GroupSummary,
     ImageSource,
     JobKind,
@@ -30,6 +36,7 @@ from looksmith.domain.models import (
     StoredImage,
     TrainStatus,
 )
+from looksmith.domain.motion import LookMotion, MotionType, SoundEffect, SoundStatus
 from looksmith.domain.specs import FaceBox
 
 _GROUP = select(avatar_groups).where(avatar_groups.c.id == bindparam("id"))
@@ -45,7 +52,7 @@ class SqlGroupRepository:
     def add_group(self, group: AvatarGroup, look: Look, image: StoredImage) -> None:
         """Insert a group with its first look, that look's image and its face-check job."""
         with self._engine.begin() as conn:
-            conn.execute(insert(avatar_groups).values(**rows.group_values(group)))
+            conn.execute(insert(avatar_groups).values(**group_values(group)))
             self._insert_looks(conn, [(look, image)])
 
     def add_looks(self, pairs: Sequence[tuple[Look, StoredImage]]) -> None:
@@ -57,14 +64,14 @@ class SqlGroupRepository:
         """The group, or None if unknown or (with ``tenant_id``) someone else's."""
         with self._engine.connect() as conn:
             row = conn.execute(_GROUP, {"id": group_id}).first()
-        group = rows.group_from_row(row._mapping) if row else None
+        group = group_from_row(row._mapping) if row else None
         return group if group and tenant_id in (None, group.tenant_id) else None
 
     def get_look(self, look_id: str, *, tenant_id: str | None = None) -> Look | None:
         """The look, or None if unknown or (with ``tenant_id``) someone else's."""
         with self._engine.connect() as conn:
             row = conn.execute(_LOOK, {"id": look_id}).first()
-        look = rows.look_from_row(row._mapping) if row else None
+        look = look_from_row(row._mapping) if row else None
         return look if look and tenant_id in (None, look.tenant_id) else None
 
     def finish_look_check(
@@ -80,7 +87,7 @@ class SqlGroupRepository:
         query = (
             update(looks)
             .where(looks.c.id == look_id, looks.c.status == LookStatus.PENDING.value)
-            .values(status=status.value, message=message, updated_at=at, **rows.face_values(face))
+            .values(status=status.value, message=message, updated_at=at, **face_values(face))
         )
         with self._engine.begin() as conn:
             return conn.execute(query).rowcount == 1
@@ -155,7 +162,7 @@ class SqlGroupRepository:
             .order_by(looks.c.created_at, looks.c.id)
         )
         with self._engine.connect() as conn:
-            return [rows.look_from_row(row) for row in conn.execute(query).mappings()]
+            return [look_from_row(row) for row in conn.execute(query).mappings()]
 
     def list_groups(
         self, tenant_id: str, *, offset: int, limit: int | None
@@ -198,8 +205,7 @@ class SqlGroupRepository:
                 lambda listed: [listed.c.created_at.desc(), listed.c.id],
             )
         return total, [
-            GroupSummary(rows.group_from_row(row), row["num_looks"], row["preview_id"])
-            for row in found
+            GroupSummary(group_from_row(row), row["num_looks"], row["preview_id"]) for row in found
         ]
 
     def list_looks(
@@ -221,7 +227,7 @@ class SqlGroupRepository:
                 page,
                 lambda listed: [listed.c.created_at, listed.c.id],
             )
-        return total, [rows.look_from_row(row) for row in found]
+        return total, [look_from_row(row) for row in found]
 
     def delete_look(self, look_id: str, *, tenant_id: str) -> list[str] | None:
         """Delete the tenant's look; the image ids freed with it, or None if it did not exist.
@@ -281,8 +287,8 @@ class SqlGroupRepository:
         return sorted(image_ids)
 
     def _insert_looks(self, conn: Connection, pairs: Sequence[tuple[Look, StoredImage]]) -> None:
-        conn.execute(insert(images), [rows.image_values(image) for _, image in pairs])
-        conn.execute(insert(looks), [rows.look_values(look) for look, _ in pairs])
+        conn.execute(insert(images), [image_values(image) for _, image in pairs])
+        conn.execute(insert(looks), [look_values(look) for look, _ in pairs])
         conn.execute(
             insert(jobs),
             [
@@ -290,3 +296,122 @@ class SqlGroupRepository:
                 for look, _ in pairs
             ],
         )
+
+
+def look_values(look: Look) -> dict[str, Any]:
+    """Column values for a look row."""
+    return {
+        "id": look.id,
+        "tenant_id": look.tenant_id,
+        "group_id": look.group_id,
+        "name": look.name,
+        "status": look.status.value,
+        "message": look.message,
+        "business_type": look.business_type.value,
+        **face_values(look.face),
+        "created_at": look.created_at,
+        "updated_at": look.updated_at,
+        **motion_values(look.motion),
+    }
+
+
+def look_from_row(row: RowMapping) -> Look:
+    """The domain look of a row."""
+    return Look(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        group_id=row["group_id"],
+        name=row["name"],
+        status=LookStatus(row["status"]),
+        message=row["message"],
+        business_type=BusinessType(row["business_type"]),
+        face=face_from_row(row),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        motion=motion_from_row(row),
+    )
+
+
+def group_values(group: AvatarGroup) -> dict[str, Any]:
+    """Column values for a group row."""
+    return {
+        "id": group.id,
+        "tenant_id": group.tenant_id,
+        "name": group.name,
+        "created_at": group.created_at,
+        "train_status": group.train_status.value if group.train_status else None,
+        "train_error": group.train_error,
+        "train_created_at": group.train_created_at,
+        "train_updated_at": group.train_updated_at,
+        "flow_id": group.flow_id,
+        "identity_key": group.identity_key,
+    }
+
+
+def group_from_row(row: RowMapping) -> AvatarGroup:
+    """The domain group of a row."""
+    status = row["train_status"]
+    return AvatarGroup(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        train_status=TrainStatus(status) if status else None,
+        train_error=row["train_error"],
+        train_created_at=row["train_created_at"],
+        train_updated_at=row["train_updated_at"],
+        flow_id=row["flow_id"],
+        identity_key=row["identity_key"],
+    )
+
+
+def motion_values(motion: LookMotion | None) -> dict[str, Any]:
+    """The motion columns of a look: empty (and flags false) for a plain look."""
+    sound = motion.sound if motion else None
+    return {
+        "is_motion": motion is not None,
+        "parent_id": motion.parent_id if motion else None,
+        "motion_type": motion.motion_type.value if motion else None,
+        "motion_prompt": motion.prompt if motion else None,
+        "motion_scene": motion.scene if motion else None,
+        "upscaled": motion.upscaled if motion else False,
+        "upscaled_look_id": motion.upscaled_look_id if motion else None,
+        "media_width": motion.width if motion else None,
+        "media_height": motion.height if motion else None,
+        "media_duration": motion.duration if motion else None,
+        "sound_effect_id": sound.id if sound else None,
+        "sound_status": sound.status.value if sound else None,
+        "sound_size": sound.size if sound else None,
+        "sound_duration": sound.duration if sound else None,
+        "sound_created_at": sound.created_at if sound else None,
+    }
+
+
+def motion_from_row(row: RowMapping) -> LookMotion | None:
+    """The motion of a look row, or None for a plain look."""
+    if not row["is_motion"]:
+        return None
+    return LookMotion(
+        parent_id=row["parent_id"],
+        motion_type=MotionType(row["motion_type"]),
+        prompt=row["motion_prompt"],
+        scene=row["motion_scene"] or "",
+        upscaled=bool(row["upscaled"]),
+        upscaled_look_id=row["upscaled_look_id"],
+        width=row["media_width"],
+        height=row["media_height"],
+        duration=row["media_duration"],
+        sound=_sound_from_row(row),
+    )
+
+
+def _sound_from_row(row: RowMapping) -> SoundEffect | None:
+    if row["sound_effect_id"] is None:
+        return None
+    return SoundEffect(
+        id=row["sound_effect_id"],
+        status=SoundStatus(row["sound_status"]),
+        created_at=row["sound_created_at"],
+        size=row["sound_size"],
+        duration=row["sound_duration"],
+    )

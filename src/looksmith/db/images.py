@@ -1,16 +1,17 @@
-"""Image metadata in SQL."""
+"""Image metadata in SQL, with its row mappers (the face columns, which looks share, too)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Engine, RowMapping, and_, bindparam, delete, func, insert, or_, select
 
-from looksmith.db import rows
 from looksmith.db.paging import counted_page
 from looksmith.db.tables import images
 from looksmith.domain.media import AssetType, UploadCursor
 from looksmith.domain.models import ImageSource, StoredImage
+from looksmith.domain.specs import FaceBox
 
 _IMAGE = select(images).where(images.c.id == bindparam("id"))
 
@@ -25,12 +26,12 @@ class SqlImageRepository:
         """The image row with this id."""
         with self._engine.connect() as conn:
             row = conn.execute(_IMAGE, {"id": image_id}).first()
-        return rows.image_from_row(row._mapping) if row else None
+        return image_from_row(row._mapping) if row else None
 
     def add_image(self, image: StoredImage) -> None:
         """Insert one image row."""
         with self._engine.begin() as conn:
-            conn.execute(insert(images).values(**rows.image_values(image)))
+            conn.execute(insert(images).values(**image_values(image)))
 
     def delete_upload(self, image_id: str, *, tenant_id: str) -> bool:
         """Delete the tenant's upload row; whether there was one."""
@@ -67,4 +68,52 @@ class SqlImageRepository:
                 page,
                 lambda listed: [listed.c.created_at.desc(), listed.c.id.desc()],
             )
-        return total, [rows.image_from_row(row) for row in found]
+        return total, [image_from_row(row) for row in found]
+
+
+def image_values(image: StoredImage) -> dict[str, Any]:
+    """Column values for an image row."""
+    return {
+        "id": image.id,
+        "tenant_id": image.tenant_id,
+        "generation_id": image.generation_id,
+        "content_type": image.content_type,
+        "size": image.size,
+        "etag": image.etag,
+        "created_at": image.created_at,
+        "source": image.source.value,
+        "width": image.width,
+        "height": image.height,
+        **face_values(image.face),
+    }
+
+
+def image_from_row(row: RowMapping) -> StoredImage:
+    """The domain image of a row."""
+    return StoredImage(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        generation_id=row["generation_id"],
+        content_type=row["content_type"],
+        size=row["size"],
+        etag=row["etag"],
+        created_at=row["created_at"],
+        source=ImageSource(row["source"]),
+        width=row["width"],
+        height=row["height"],
+        face=face_from_row(row),
+    )
+
+
+def face_values(face: FaceBox | None) -> dict[str, int | None]:
+    """The four face columns of a box, all None without one."""
+    if face is None:
+        return {"face_x": None, "face_y": None, "face_w": None, "face_h": None}
+    return {"face_x": face.x, "face_y": face.y, "face_w": face.width, "face_h": face.height}
+
+
+def face_from_row(row: RowMapping) -> FaceBox | None:
+    """The face box stored in a row, if any."""
+    if row["face_x"] is None:
+        return None
+    return FaceBox(x=row["face_x"], y=row["face_y"], width=row["face_w"], height=row["face_h"])

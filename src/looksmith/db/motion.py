@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, insert, select, update
 
-from looksmith.db import rows
+from looksmith.db.groups import look_values
+from looksmith.db.images import face_values, image_values
 from looksmith.db.jobs import new_job
 from looksmith.db.tables import generations, images, jobs, looks
 from looksmith.domain.models import JobKind, Look, LookStatus, StoredImage
@@ -24,7 +25,7 @@ class SqlMotionRepository:
     def add_motion_look(self, look: Look) -> None:
         """Insert a pending motion look and its animation job, in one commit."""
         with self._engine.begin() as conn:
-            conn.execute(insert(looks).values(**rows.look_values(look)))
+            conn.execute(insert(looks).values(**look_values(look)))
             conn.execute(
                 insert(jobs).values(
                     **new_job(JobKind.ADD_MOTION, look.id, look.created_at, look.tenant_id)
@@ -48,7 +49,7 @@ class SqlMotionRepository:
         with self._engine.begin() as conn:
             if conn.execute(claim).rowcount != 1:
                 return False
-            conn.execute(insert(looks).values(**rows.look_values(look)))
+            conn.execute(insert(looks).values(**look_values(look)))
             job = new_job(JobKind.UPSCALE_LOOK, look.id, look.created_at, look.tenant_id)
             conn.execute(insert(jobs).values(**job))
         return True
@@ -73,13 +74,13 @@ class SqlMotionRepository:
                 media_width=clip.width,
                 media_height=clip.height,
                 media_duration=clip.duration,
-                **rows.face_values(face),
+                **face_values(face),
             )
         )
         with self._engine.begin() as conn:
             if conn.execute(query).rowcount != 1:
                 return False
-            conn.execute(insert(images).values(**rows.image_values(image)))
+            conn.execute(insert(images).values(**image_values(image)))
         return True
 
     def fail_motion(self, look_id: str, *, message: str, at: float) -> bool:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine, func, select
 
-from looksmith.db import rows
 from looksmith.db.jobs import _claimable
+from looksmith.db.repositories import generation_from_row
 from looksmith.db.tables import generations, jobs
 from looksmith.domain.models import Generation, GenerationStatus, JobKind, JobState
 from looksmith.domain.progress import JobTiming, QueueSnapshot
@@ -41,7 +41,7 @@ class SqlProgressQueries:
             .limit(limit)
         )
         with self._engine.connect() as conn:
-            return [rows.generation_from_row(row._mapping) for row in conn.execute(query)]
+            return [generation_from_row(row._mapping) for row in conn.execute(query)]
 
 
 def _render_job(conn: Connection, generation_id: str, now: float) -> JobTiming | None:

@@ -1,12 +1,14 @@
-"""SQL implementations of the repository ports, on SQLAlchemy Core."""
+"""Tenants, keys and generations in SQL, on SQLAlchemy Core, with the mappers of their rows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Engine, RowMapping, bindparam, insert, select, update
 
-from looksmith.db import rows
+from looksmith.db.groups import look_values
+from looksmith.db.images import image_values
 from looksmith.db.jobs import new_job
 from looksmith.db.tables import api_keys, generations, jobs, looks, tenants
 from looksmith.db.tables import images as images_table
@@ -14,11 +16,21 @@ from looksmith.domain.models import (
     ApiKeyRecord,
     ErrorFormat,
     Generation,
+    GenerationKind,
     GenerationStatus,
     JobKind,
     Look,
     StoredImage,
     Tenant,
+)
+from looksmith.domain.specs import (
+    Age,
+    Ethnicity,
+    Gender,
+    Orientation,
+    PhotoSpec,
+    Pose,
+    Style,
 )
 
 # The hot lookups are built once: constructing a statement costs more than running it on SQLite.
@@ -65,14 +77,14 @@ class SqlTenantRepository:
         """The key row with this hash, joined with its tenant, in one query."""
         with self._engine.connect() as conn:
             row = conn.execute(_KEY_BY_HASH, {"key_hash": key_hash}).mappings().first()
-        return (rows.key_from_row(row), _key_tenant(row)) if row else None
+        return (key_from_row(row), key_tenant_from_row(row)) if row else None
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
         """Every key joined with its tenant, oldest first."""
         query = _KEYS_WITH_TENANTS.order_by(api_keys.c.created_at)
         with self._engine.connect() as conn:
             found = conn.execute(query).mappings().all()
-        return [(rows.key_from_row(row), _key_tenant(row)) for row in found]
+        return [(key_from_row(row), key_tenant_from_row(row)) for row in found]
 
     def tenants_with_key_prefix(self, prefix: str) -> Sequence[Tenant]:
         """The tenants owning a key (live or revoked) that starts with ``prefix``."""
@@ -88,7 +100,7 @@ class SqlTenantRepository:
             .order_by(tenants.c.created_at)
         )
         with self._engine.connect() as conn:
-            return [rows.tenant_from_row(row) for row in conn.execute(query).mappings()]
+            return [tenant_from_row(row) for row in conn.execute(query).mappings()]
 
     def set_error_format(self, tenant_id: str, error_format: ErrorFormat | None) -> None:
         """Store the tenant's error format; None follows the server's setting."""
@@ -108,7 +120,7 @@ class SqlTenantRepository:
             return conn.execute(query).rowcount
 
 
-def _key_tenant(row: RowMapping) -> Tenant:
+def key_tenant_from_row(row: RowMapping) -> Tenant:
     """The tenant columns of a key row joined with its tenant."""
     error_format = row["error_format"]
     return Tenant(
@@ -128,7 +140,7 @@ class SqlGenerationRepository:
     def add(self, generation: Generation) -> None:
         """Insert the generation and its render job in one commit."""
         with self._engine.begin() as conn:
-            conn.execute(insert(generations).values(**rows.generation_values(generation)))
+            conn.execute(insert(generations).values(**generation_values(generation)))
             job = new_job(
                 JobKind.RENDER_GENERATION,
                 generation.id,
@@ -145,7 +157,7 @@ class SqlGenerationRepository:
             else:
                 params = {"id": generation_id, "tenant_id": tenant_id}
                 row = conn.execute(_TENANT_GENERATION, params).first()
-        return rows.generation_from_row(row._mapping) if row else None
+        return generation_from_row(row._mapping) if row else None
 
     def set_status(
         self,
@@ -191,7 +203,85 @@ class SqlGenerationRepository:
         with self._engine.begin() as conn:
             if conn.execute(query).rowcount != 1:
                 return False
-            conn.execute(insert(images_table), [rows.image_values(image) for image in images])
+            conn.execute(insert(images_table), [image_values(image) for image in images])
             if new_looks:
-                conn.execute(insert(looks), [rows.look_values(look) for look in new_looks])
+                conn.execute(insert(looks), [look_values(look) for look in new_looks])
         return True
+
+
+def generation_values(generation: Generation) -> dict[str, Any]:
+    """Column values for a new generation row."""
+    spec = generation.spec
+    return {
+        "id": generation.id,
+        "tenant_id": generation.tenant_id,
+        "name": generation.name,
+        "age": spec.age.value,
+        "gender": spec.gender.value,
+        "ethnicity": spec.ethnicity.value,
+        "orientation": spec.orientation.value,
+        "pose": spec.pose.value,
+        "style": spec.style.value,
+        "appearance": spec.appearance,
+        "seed": generation.seed,
+        "status": generation.status.value,
+        "message": generation.message,
+        "image_ids": " ".join(generation.image_ids),
+        "callback_url": generation.callback_url,
+        "callback_id": generation.callback_id,
+        "created_at": generation.created_at,
+        "updated_at": generation.updated_at,
+        "kind": generation.kind.value,
+        "group_id": generation.group_id,
+    }
+
+
+def generation_from_row(row: RowMapping) -> Generation:
+    """The domain generation of a row."""
+    spec = PhotoSpec(
+        age=Age(row["age"]),
+        gender=Gender(row["gender"]),
+        ethnicity=Ethnicity(row["ethnicity"]),
+        orientation=Orientation(row["orientation"]),
+        pose=Pose(row["pose"]),
+        style=Style(row["style"]),
+        appearance=row["appearance"],
+    )
+    return Generation(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        spec=spec,
+        seed=row["seed"],
+        status=GenerationStatus(row["status"]),
+        message=row["message"],
+        image_ids=tuple(row["image_ids"].split()),
+        callback_url=row["callback_url"],
+        callback_id=row["callback_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        kind=GenerationKind(row["kind"]),
+        group_id=row["group_id"],
+    )
+
+
+def tenant_from_row(row: RowMapping) -> Tenant:
+    """The domain tenant of a row."""
+    return Tenant(
+        id=row["id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        error_format=ErrorFormat(row["error_format"]) if row["error_format"] else None,
+    )
+
+
+def key_from_row(row: RowMapping) -> ApiKeyRecord:
+    """The domain key record of a row."""
+    return ApiKeyRecord(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        prefix=row["prefix"],
+        key_hash=row["key_hash"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )

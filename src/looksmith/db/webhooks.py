@@ -35,14 +35,14 @@ class SqlWebhookStore:
     def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
         """Insert a new endpoint."""
         with self._engine.begin() as conn:
-            conn.execute(insert(webhook_endpoints).values(**_endpoint_values(endpoint)))
+            conn.execute(insert(webhook_endpoints).values(**endpoint_values(endpoint)))
 
     def get_endpoint(self, endpoint_id: str) -> WebhookEndpoint | None:
         """The endpoint, whoever owns it."""
         query = select(webhook_endpoints).where(_E.id == endpoint_id)
         with self._engine.connect() as conn:
             row = conn.execute(query).first()
-        return _endpoint(row._mapping) if row else None
+        return endpoint_from_row(row._mapping) if row else None
 
     def list_endpoints(self, tenant_id: str) -> Sequence[WebhookEndpoint]:
         """The tenant's endpoints, oldest first."""
@@ -52,11 +52,11 @@ class SqlWebhookStore:
             .order_by(_E.created_at, _E.id)
         )
         with self._engine.connect() as conn:
-            return [_endpoint(row._mapping) for row in conn.execute(query)]
+            return [endpoint_from_row(row._mapping) for row in conn.execute(query)]
 
     def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
         """Overwrite what may change of an endpoint."""
-        values = _endpoint_values(endpoint)
+        values = endpoint_values(endpoint)
         changed = {key: values[key] for key in ("url", "events", "status", "updated_at")}
         query = update(webhook_endpoints).where(_E.id == endpoint.id).values(**changed)
         with self._engine.begin() as conn:
@@ -78,7 +78,7 @@ class SqlWebhookStore:
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
         """Insert new deliveries in one commit."""
         with self._engine.begin() as conn:
-            conn.execute(insert(webhook_deliveries), [_delivery_values(d) for d in deliveries])
+            conn.execute(insert(webhook_deliveries), [delivery_values(d) for d in deliveries])
 
     def claim_due(self, *, now: float, lease_seconds: float) -> Delivery | None:
         """Lease the delivery due longest ago and count the attempt, atomically."""
@@ -93,11 +93,11 @@ class SqlWebhookStore:
         )
         with self._engine.begin() as conn:
             row = conn.execute(query).first()
-        return _delivery(row._mapping) if row else None
+        return delivery_from_row(row._mapping) if row else None
 
     def settle(self, delivery: Delivery) -> None:
         """Store an attempt's outcome and drop the lease."""
-        values = _delivery_values(delivery)
+        values = delivery_values(delivery)
         kept = ("state", "next_attempt_at", "last_status", "last_error", "updated_at")
         changed = {key: values[key] for key in (*kept, "delivered_at")}
         query = update(webhook_deliveries).where(_D.id == delivery.id)
@@ -109,7 +109,7 @@ class SqlWebhookStore:
         query = select(webhook_deliveries).where(_D.id == delivery_id, _D.tenant_id == tenant_id)
         with self._engine.connect() as conn:
             row = conn.execute(query).first()
-        return _delivery(row._mapping) if row else None
+        return delivery_from_row(row._mapping) if row else None
 
     def list_deliveries(
         self, tenant_id: str, *, endpoint_id: str | None, limit: int
@@ -120,7 +120,7 @@ class SqlWebhookStore:
             query = query.where(_D.endpoint_id == endpoint_id)
         query = query.order_by(_D.created_at.desc(), _D.id.desc()).limit(limit)
         with self._engine.connect() as conn:
-            return [_delivery(row._mapping) for row in conn.execute(query)]
+            return [delivery_from_row(row._mapping) for row in conn.execute(query)]
 
     def redeliver(self, delivery_id: str, *, tenant_id: str, now: float) -> bool:
         """Make the tenant's delivery pending and due now."""
@@ -138,7 +138,7 @@ class SqlWebhookStore:
             return conn.execute(query).rowcount > 0
 
 
-def _endpoint_values(endpoint: WebhookEndpoint) -> dict[str, Any]:
+def endpoint_values(endpoint: WebhookEndpoint) -> dict[str, Any]:
     events = None if endpoint.events is None else json.dumps(list(endpoint.events))
     return {
         "id": endpoint.id,
@@ -152,7 +152,7 @@ def _endpoint_values(endpoint: WebhookEndpoint) -> dict[str, Any]:
     }
 
 
-def _endpoint(row: RowMapping) -> WebhookEndpoint:
+def endpoint_from_row(row: RowMapping) -> WebhookEndpoint:
     events = None if row["events"] is None else tuple(json.loads(row["events"]))
     return WebhookEndpoint(
         id=row["id"],
@@ -166,7 +166,7 @@ def _endpoint(row: RowMapping) -> WebhookEndpoint:
     )
 
 
-def _delivery_values(delivery: Delivery) -> dict[str, Any]:
+def delivery_values(delivery: Delivery) -> dict[str, Any]:
     return {
         "id": delivery.id,
         "tenant_id": delivery.tenant_id,
@@ -186,7 +186,7 @@ def _delivery_values(delivery: Delivery) -> dict[str, Any]:
     }
 
 
-def _delivery(row: RowMapping) -> Delivery:
+def delivery_from_row(row: RowMapping) -> Delivery:
     return Delivery(
         id=row["id"],
         tenant_id=row["tenant_id"],

@@ -16,12 +16,14 @@ from celery import Celery
 
 from looksmith.config import Settings
 from looksmith.domain.models import JobKind
+from looksmith.domain.ttl_cache import TtlCache
 from looksmith.ports.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
 RUN_JOB = "looksmith.run_job"
 QUEUE_NAME = "looksmith"
+_BROKER = "broker"  # the one thing whose readiness is remembered
 
 
 def build_celery(settings: Settings) -> Celery:
@@ -56,7 +58,7 @@ class CeleryDispatcher:
     def __init__(self, app: Celery, jobs: JobStore) -> None:
         self._app = app
         self._jobs = jobs
-        self._ready_until = 0.0
+        self._ready: TtlCache[str, bool] = TtlCache(seconds=5, now=time.monotonic, max_entries=1)
 
     def enqueue(self, kind: JobKind, target_id: str) -> None:
         """Send the job to the broker; if that fails the sweeper sends it later."""
@@ -69,14 +71,14 @@ class CeleryDispatcher:
     def is_ready(self) -> bool:
         """Whether the broker answered within the last few seconds."""
         now = time.monotonic()
-        if now < self._ready_until:
+        if self._ready.get(_BROKER):
             return True
         try:
             with self._app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
         except Exception:
             return False
-        self._ready_until = now + 5
+        self._ready.put(_BROKER, True, since=now)  # trusted from when the check began
         return True
 
 

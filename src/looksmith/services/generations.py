@@ -41,6 +41,7 @@ from looksmith.ports.delivery import StatusEvents, WebhookOutbox
 from looksmith.ports.jobs import JobQueue
 from looksmith.ports.media import BlobStore, ImageEngine
 from looksmith.ports.repositories import GenerationRepository, GroupRepository
+from looksmith.services.announce import Announcer
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class GenerationService:
         outbox: WebhookOutbox | None = None,
     ) -> None:
         self._events = events
-        self._outbox = outbox
+        self._announcer = Announcer(events, outbox)
         self._generations = generations
         self._groups = groups
         self._blobs = blobs
@@ -237,9 +238,7 @@ class GenerationService:
 
     def _announce(self, generation: Generation, status: GenerationStatus) -> None:
         change = StatusChange("generation", generation.id, generation.tenant_id, status.value)
-        if self._outbox is not None:
-            self._outbox.record(change)  # only inserts rows; sending happens elsewhere
-        self._events.publish(change)
+        self._announcer.finished(change)
 
     def _renderer(self, generation: Generation) -> Callable[[int], Sequence[RenderedImage]] | None:
         """Renders the first ``n`` pictures of the generation; None if its identity is gone."""

@@ -30,6 +30,7 @@ from looksmith.ports.delivery import StatusEvents, WebhookOutbox
 from looksmith.ports.jobs import JobQueue
 from looksmith.ports.media import BlobStore, FaceDetector
 from looksmith.ports.repositories import GroupRepository, ImageRepository
+from looksmith.services.announce import Announcer
 from looksmith.services.generations import check_no_nul
 
 log = logging.getLogger(__name__)
@@ -84,14 +85,13 @@ class GroupService:
         clock: Clock,
         outbox: WebhookOutbox | None = None,
     ) -> None:
-        self._events = events
+        self._announcer = Announcer(events, outbox)
         self._queue = queue
         self._groups = groups
         self._images = images
         self._blobs = blobs
         self._faces = faces
         self._clock = clock
-        self._outbox = outbox
 
     def create_group(
         self, *, tenant_id: str, name: str, key: str, generation_id: str | None
@@ -218,10 +218,10 @@ class GroupService:
         if self._groups.finish_look_check(
             look.id, status=status, message=message, face=face, at=self._now()
         ):
-            self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
-            if self._outbox is not None:
-                check = StatusChange("face_check", look.id, look.tenant_id, status.value)
-                self._outbox.record(check)
+            self._announcer.look_finished(
+                StatusChange("look", look.id, look.tenant_id, status.value),
+                webhook=StatusChange("face_check", look.id, look.tenant_id, status.value),
+            )
 
     def _look_or_source(
         self, tenant_id: str, group_id: str, key: str, generation_id: str | None, *, param: str

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from looksmith.domain.models import ApiKeyRecord, ErrorFormat, Tenant, new_id
+from looksmith.domain.ttl_cache import TtlCache
 from looksmith.errors import InvalidParameter, NotFound, Unauthorized
 from looksmith.ports.clock import Clock
 from looksmith.ports.repositories import TenantRepository
@@ -51,8 +52,9 @@ class KeyService:
     ) -> None:
         self._tenants = tenants
         self._clock = clock
-        self._cache_seconds = cache_seconds
-        self._checked: dict[str, tuple[Caller, float]] = {}
+        self._checked: TtlCache[str, Caller] = TtlCache(
+            seconds=cache_seconds, now=clock.now, max_entries=_MAX_CACHED_KEYS
+        )
 
     def create_tenant(self, *, name: str, error_format: ErrorFormat | None = None) -> CreatedKey:
         """Create a tenant with one new key; ``error_format`` None follows the server's."""
@@ -87,13 +89,11 @@ class KeyService:
         digest = hash_key(key)
         found = self._tenants.find_key(digest)
         if found is None or found[0].revoked_at is not None:
-            self._checked.pop(digest, None)
+            self._checked.forget(digest)
             raise Unauthorized()
         record, tenant = found
         caller = Caller(tenant_id=record.tenant_id, error_format=tenant.error_format)
-        if len(self._checked) >= _MAX_CACHED_KEYS:
-            self._checked.clear()
-        self._checked[digest] = (caller, self._clock.now() + self._cache_seconds)
+        self._checked.put(digest, caller)
         return caller
 
     def cached_tenant(self, key: str | None) -> str | None:
@@ -105,10 +105,7 @@ class KeyService:
         """``caller`` for a key checked within the cache interval, without asking the database."""
         if not key:
             return None
-        hit = self._checked.get(hash_key(key))
-        if hit is None or hit[1] <= self._clock.now():
-            return None
-        return hit[0]
+        return self._checked.get(hash_key(key))
 
     def list_keys(self) -> Sequence[tuple[ApiKeyRecord, Tenant]]:
         """Every key with its tenant."""

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from looksmith.domain.limits import Decision, Rate, TenantLimits, Usage
 from looksmith.domain.models import Tenant
+from looksmith.domain.ttl_cache import TtlCache
 from looksmith.errors import InvalidParameter, NotFound, QuotaExceeded, RateLimited
 from looksmith.ports.clock import Clock
 from looksmith.ports.repositories import TenantLimitRepository
@@ -83,16 +84,13 @@ class LimitService:
     ) -> None:
         self._repo = repo
         self._defaults = defaults
-        self._clock = clock
-        self._cache_seconds = cache_seconds
-        self._cached: dict[str, tuple[EffectiveLimits, float]] = {}
+        self._cached: TtlCache[str, EffectiveLimits] = TtlCache(
+            seconds=cache_seconds, now=clock.now, max_entries=_MAX_CACHED_TENANTS
+        )
 
     def cached_limits(self, tenant_id: str) -> EffectiveLimits | None:
         """The tenant's limits if resolved within the cache interval; no database access."""
-        hit = self._cached.get(tenant_id)
-        if hit is None or hit[1] <= self._clock.now():
-            return None
-        return hit[0]
+        return self._cached.get(tenant_id)
 
     def limits_for(self, tenant_id: str) -> EffectiveLimits:
         """The tenant's limits; a change made elsewhere shows within the cache interval."""
@@ -100,9 +98,7 @@ class LimitService:
         if found is not None:
             return found
         found = effective(self._defaults, self._repo.get_limits(tenant_id) or TenantLimits())
-        if len(self._cached) >= _MAX_CACHED_TENANTS:
-            self._cached.clear()
-        self._cached[tenant_id] = (found, self._clock.now() + self._cache_seconds)
+        self._cached.put(tenant_id, found)
         return found
 
     def check_quota(self, tenant_id: str, *, jobs: int = 0, images: int = 0) -> None:
@@ -126,7 +122,7 @@ class LimitService:
             base, **{name: value for name, value in given.items() if value is not None}
         )
         self._repo.set_limits(found.id, merged)
-        self._cached.pop(found.id, None)
+        self._cached.forget(found.id)
         return self.view(tenant=found.id)
 
     def view(self, *, tenant: str) -> LimitsView:

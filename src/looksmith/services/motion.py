@@ -36,6 +36,7 @@ from looksmith.ports.delivery import StatusEvents, WebhookOutbox
 from looksmith.ports.jobs import JobQueue
 from looksmith.ports.media import BlobStore, MotionEngine
 from looksmith.ports.repositories import GroupRepository, ImageRepository, MotionRepository
+from looksmith.services.announce import Announcer
 from looksmith.services.generations import check_no_nul
 from looksmith.services.groups import GroupService
 
@@ -69,9 +70,8 @@ class MotionService:
         self._blobs = blobs
         self._engine = engine
         self._queue = queue
-        self._events = events
+        self._announcer = Announcer(events, outbox)
         self._clock = clock
-        self._outbox = outbox
 
     def add_motion(
         self, *, tenant_id: str, look_id: str, prompt: str | None, motion_type: str | None
@@ -180,10 +180,11 @@ class MotionService:
             self._announce(look, LookStatus.FAILED)
 
     def _announce(self, look: Look, status: LookStatus) -> None:
-        self._events.publish(StatusChange("look", look.id, look.tenant_id, status.value))
         kind = "upscale" if look.motion is not None and look.motion.upscaled else "motion"
-        if self._outbox is not None:
-            self._outbox.record(StatusChange(kind, look.id, look.tenant_id, status.value))
+        self._announcer.look_finished(
+            StatusChange("look", look.id, look.tenant_id, status.value),
+            webhook=StatusChange(kind, look.id, look.tenant_id, status.value),
+        )
 
     def _new_look(self, source: Look, motion: LookMotion) -> Look:
         now = self._now()

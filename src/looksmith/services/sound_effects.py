@@ -10,6 +10,7 @@ from looksmith.ports.delivery import StatusEvents, WebhookOutbox
 from looksmith.ports.jobs import JobQueue
 from looksmith.ports.media import BlobStore, MotionEngine
 from looksmith.ports.repositories import GroupRepository, MotionRepository
+from looksmith.services.announce import Announcer
 from looksmith.services.groups import GroupService
 
 DEFAULT_SECONDS = 4.0
@@ -37,9 +38,8 @@ class SoundEffectService:
         self._blobs = blobs
         self._engine = engine
         self._queue = queue
-        self._events = events
+        self._announcer = Announcer(events, outbox)
         self._clock = clock
-        self._outbox = outbox
 
     def add(self, *, tenant_id: str, look_id: str) -> str:
         """Start a sound effect for the tenant's completed motion look; returns its id."""
@@ -119,7 +119,8 @@ class SoundEffectService:
             at=self._clock.now(),
         ):
             return False
-        self._events.publish(StatusChange("look", look_id, tenant_id, LookStatus.COMPLETED.value))
-        if self._outbox is not None:
-            self._outbox.record(StatusChange("sound_effect", look_id, tenant_id, status.value))
+        self._announcer.look_finished(
+            StatusChange("look", look_id, tenant_id, LookStatus.COMPLETED.value),
+            webhook=StatusChange("sound_effect", look_id, tenant_id, status.value),
+        )
         return True

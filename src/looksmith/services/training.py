@@ -20,6 +20,7 @@ from looksmith.ports.delivery import StatusEvents, WebhookOutbox
 from looksmith.ports.jobs import JobQueue
 from looksmith.ports.media import BlobStore, ImageEngine
 from looksmith.ports.repositories import GroupRepository
+from looksmith.services.announce import Announcer
 from looksmith.services.groups import GroupService
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,7 @@ class TrainingService:
         clock: Clock,
         outbox: WebhookOutbox | None = None,
     ) -> None:
-        self._events = events
-        self._outbox = outbox
+        self._announcer = Announcer(events, outbox)
         self._queue = queue
         self._groups = groups
         self._group_service = group_service
@@ -128,7 +128,5 @@ class TrainingService:
         )
         if finished:
             change = StatusChange("training", group.id, group.tenant_id, status.value)
-            if self._outbox is not None:
-                self._outbox.record(change)
-            self._events.publish(change)
+            self._announcer.finished(change)
         return finished
