@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from looksmith.cli import client_commands, main
-from looksmith.client import Client
+from looksmith_client import Client
 from tests.support.photos import astronaut_jpeg
 
 MockHandler = Callable[[httpx.Request], httpx.Response]

@@ -1,4 +1,4 @@
-"""The client's commands: photos, status, uploads, groups and looks, over ``looksmith.client``.
+"""The client's commands: photos, status, uploads, groups and looks, over ``looksmith_client``.
 
 They talk to a server over HTTP only (``LOOKSMITH_BASE_URL``, ``LOOKSMITH_API_KEY``), so they
 work against any server of the API. Exit codes: 0 success, 1 the job failed, 2 usage (including
@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from looksmith.cli import _render as render
-from looksmith.client import (
+from looksmith_client import (
     Age,
     Asset,
     Client,
