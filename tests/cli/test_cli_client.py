@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from looksmith.cli import EXIT_BROKEN_PIPE
-from looksmith.client import Age, Ethnicity, Gender, Orientation, Pose, Style
+from looksmith_client import Age, Ethnicity, Gender, Orientation, Pose, Style
 from tests.support.deployment import Deployment, embedded
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
 

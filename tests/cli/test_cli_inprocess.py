@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from looksmith.cli import client_commands, main
-from looksmith.client import Client
+from looksmith_client import Client
 from tests.support.photos import astronaut_jpeg
 
 MockHandler = Callable[[httpx.Request], httpx.Response]
@@ -79,3 +79,14 @@ def test_an_unforeseen_failure_is_a_message_not_a_traceback(
     assert main(["status", "g1"]) == 3
     err = capsys.readouterr().err
     assert err == "error: something odd\n"
+
+
+def test_the_shared_options_follow_any_client_command(
+    mocked: Callable[[MockHandler], list[httpx.Request]], capsys: pytest.CaptureFixture[str]
+):
+    seen = mocked(lambda _: answer({"avatar_group_list": [], "total_count": 0}))
+    args = ["group", "list", "--base-url", "http://other.test", "--api-key", "k2", "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["total_count"] == 0
+    assert seen[0].url.host == "other.test"
+    assert seen[0].headers["x-api-key"] == "k2"

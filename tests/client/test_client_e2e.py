@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from looksmith.client import AsyncClient, BadRequest, Client, NotFound, Unauthorized
+from looksmith_client import AsyncClient, BadRequest, Client, NotFound, Unauthorized
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded
 from tests.support.photos import astronaut_jpeg, coffee_jpeg

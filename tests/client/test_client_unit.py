@@ -16,8 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-import looksmith.client as client_package
-from looksmith.client import (
+import looksmith_client as client_package
+from looksmith.domain import specs
+from looksmith_client import (
     ApiError,
     AsyncClient,
     BadRequest,
@@ -33,10 +34,9 @@ from looksmith.client import (
     Unauthorized,
     WaitTimeout,
 )
-from looksmith.client._core import Image, save
-from looksmith.client._flow import WAIT_MARGIN
-from looksmith.client._models import Generation
-from looksmith.domain import specs
+from looksmith_client._core import Image, save
+from looksmith_client._flow import WAIT_MARGIN
+from looksmith_client._models import Generation
 
 GEN_ID = "51be01eda38e4c2b9836f06957f66b7d"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -88,6 +88,14 @@ def status(state: str, **extra: object) -> dict[str, object]:
         "image_key_list": [f"image/{i}/original" for i in range(4)] if done else None,
         **extra,
     }
+
+
+def test_the_old_import_path_gives_the_same_objects():
+    import looksmith.client as old_path
+
+    assert old_path.__all__ == client_package.__all__
+    for name in client_package.__all__:
+        assert getattr(old_path, name) is getattr(client_package, name), name
 
 
 def test_public_api_is_pinned():

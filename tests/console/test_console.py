@@ -12,8 +12,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from looksmith.client import Client
 from looksmith.domain.specs import Age, Ethnicity, Gender, Orientation, Pose, Style
+from looksmith_client import Client
 from tests.console.conftest import PHONE, Tab
 from tests.support.deployment import Deployment
 from tests.support.photos import astronaut_jpeg, encode

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from looksmith.client import BadRequest, Client, NotFound
+from looksmith_client import BadRequest, Client, NotFound
 from tests.support import VALID_BODY
 from tests.support.deployment import Deployment, embedded, wait
 

@@ -2,7 +2,7 @@
 
 Operator commands (serve, worker, migrate, keys, limits, contact-sheet) run on the server's
 machine against its settings; client commands (photo, status, upload, group, look) talk to a
-server over HTTP through ``looksmith.client``. Exit codes: 0 success, 1 the job failed, 2 usage
+server over HTTP through ``looksmith_client``. Exit codes: 0 success, 1 the job failed, 2 usage
 or configuration, 3 server or network error.
 """
 

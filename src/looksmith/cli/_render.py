@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from looksmith.client import Generation, Look, Training
+from looksmith_client import Generation, Look, Training
 
 
 class _Console(Console):

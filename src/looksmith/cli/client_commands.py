@@ -1,4 +1,4 @@
-"""The client's commands: photos, status, uploads, groups and looks, over ``looksmith.client``.
+"""The client's commands: photos, status, uploads, groups and looks, over ``looksmith_client``.
 
 They talk to a server over HTTP only (``LOOKSMITH_BASE_URL``, ``LOOKSMITH_API_KEY``), so they
 work against any server of the API. Exit codes: 0 success, 1 the job failed, 2 usage (including
@@ -16,7 +16,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from looksmith.cli import _render as render
-from looksmith.client import (
+from looksmith.cli._client_options import client_command, current_options
+from looksmith_client import (
     Age,
     Asset,
     Client,
@@ -37,18 +38,13 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SERVER = 3
 
-Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts")]
-BaseUrl = Annotated[
-    str | None,
-    typer.Option(help="the server (default: $LOOKSMITH_BASE_URL or http://127.0.0.1:8000)"),
-]
-ApiKey = Annotated[str | None, typer.Option(help="the API key (default: $LOOKSMITH_API_KEY)")]
 Wait = Annotated[bool, typer.Option("--wait", help="wait until the job is over")]
 Timeout = Annotated[float, typer.Option(help="seconds to wait at most")]
 Out = Annotated[
     Path | None,
     typer.Option(help="save the images into this folder (implies --wait)", file_okay=False),
 ]
+
 
 photo = typer.Typer(help="generate photos of a new person", no_args_is_help=True)
 group = typer.Typer(
@@ -67,10 +63,11 @@ def register(app: typer.Typer) -> None:
 
 
 @contextmanager
-def _client(base_url: str | None, api_key: str | None) -> Iterator[Client]:
-    """A client, with errors turned into messages and exit codes."""
+def _client() -> Iterator[Client]:
+    """A client for the shared options, with errors turned into messages and exit codes."""
+    options = current_options()
     try:
-        with Client(base_url, api_key) as client:
+        with Client(options.base_url, options.api_key) as client:
             if not client.has_key:
                 render.err.print("error: no API key: set LOOKSMITH_API_KEY or pass --api-key")
                 raise typer.Exit(EXIT_USAGE)
@@ -119,6 +116,7 @@ def _accepted(generation_id: str, as_json: bool) -> None:
 
 
 @photo.command("generate")
+@client_command
 def photo_generate(
     name: Annotated[str, typer.Option(help="display name of the avatar")],
     appearance: Annotated[str, typer.Option(help="free text, at most 1000 characters")],
@@ -131,12 +129,10 @@ def photo_generate(
     wait: Wait = False,
     out: Out = None,
     timeout: Timeout = 600.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Generate four photos of a new person from the eight attributes."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         accepted = client.generate_photos(
             name=name, age=age, gender=gender, ethnicity=ethnicity, orientation=orientation,
             pose=pose, style=style, appearance=appearance,
@@ -148,17 +144,16 @@ def photo_generate(
         _show_generation(client, result, out, as_json)
 
 
+@client_command
 def status(
     generation_id: Annotated[str, typer.Argument(metavar="ID", help="a generation id")],
     wait: Wait = False,
     out: Out = None,
     timeout: Timeout = 600.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """A generation's status; exits 1 if it failed."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         if wait or out:
             result = _wait_generation(client, generation_id, timeout, as_json)
         else:
@@ -166,14 +161,13 @@ def status(
         _show_generation(client, result, out, as_json)
 
 
+@client_command
 def upload(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="the photo")],
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Upload a photo; prints its image key, the start of a group."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         asset = _upload(client, file)
     if as_json:
         render.emit_json(asset)
@@ -223,6 +217,7 @@ def _wait_look(client: Client, look_id: str, timeout: float, quiet: bool) -> Loo
 
 
 @group.command("create")
+@client_command
 def group_create(
     name: Annotated[str, typer.Argument(help="the group's name")],
     image_key: Annotated[
@@ -234,12 +229,10 @@ def group_create(
     ] = None,
     wait: Annotated[bool, typer.Option("--wait", help="wait for the face check")] = False,
     timeout: Timeout = 600.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Create a group from one photo; its first look's id is the group id."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         created = client.create_group(
             name=name, image_key=_image_key(client, image_key, photo_file)
         )
@@ -250,18 +243,17 @@ def group_create(
 
 
 @group.command("add")
+@client_command
 def group_add(
     group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
     image_key: Annotated[list[str], typer.Option(help="an image key; repeat for up to four")],
     name: Annotated[str, typer.Option(help="the new looks' name")] = "look",
     wait: Annotated[bool, typer.Option("--wait", help="wait for the face checks")] = False,
     timeout: Timeout = 600.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Add one to four images to a group as looks."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         looks = client.add_looks(group_id=group_id, image_keys=image_key, name=name)
         if wait:
             looks = [_wait_look(client, item.id, timeout, as_json) for item in looks]
@@ -274,16 +266,15 @@ def group_add(
 
 
 @group.command("train")
+@client_command
 def group_train(
     group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
     wait: Annotated[bool, typer.Option("--wait", help="wait until trained")] = False,
     timeout: Timeout = 1800.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Train a group, so it can generate looks; exits 1 if training failed."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         client.train(group_id)
         if wait:
             result = _waited(
@@ -298,15 +289,14 @@ def group_train(
 
 
 @group.command("list")
+@client_command
 def group_list(
     page: Annotated[int, typer.Option(min=1)] = 1,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 50,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """The groups, newest first."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         result = client.groups(page=page, limit=limit)
     if as_json:
         render.emit_json(result)
@@ -317,16 +307,15 @@ def group_list(
 
 
 @group.command("looks")
+@client_command
 def group_looks(
     group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
     page: Annotated[int, typer.Option(min=1)] = 1,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 50,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """A group's looks, oldest first."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         result = client.looks(group_id, page=page, limit=limit)
     if as_json:
         render.emit_json(result)
@@ -336,14 +325,13 @@ def group_looks(
 
 
 @group.command("delete")
+@client_command
 def group_delete(
     group_id: Annotated[str, typer.Argument(metavar="GROUP_ID")],
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Delete a group with its looks and generated images."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         client.delete_group(group_id)
     _deleted("group", group_id, as_json)
 
@@ -352,6 +340,7 @@ def group_delete(
 
 
 @look.command("generate")
+@client_command
 def look_generate(
     group_id: Annotated[str, typer.Argument(metavar="GROUP_ID", help="a trained group")],
     prompt: Annotated[str, typer.Option(help="what the new looks show")],
@@ -361,12 +350,10 @@ def look_generate(
     wait: Wait = False,
     out: Out = None,
     timeout: Timeout = 600.0,
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Generate four new looks of a trained group's person."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         accepted = client.generate_looks(
             group_id=group_id, prompt=prompt, orientation=orientation, pose=pose, style=style
         )
@@ -378,27 +365,25 @@ def look_generate(
 
 
 @look.command("show")
+@client_command
 def look_show(
     look_id: Annotated[str, typer.Argument(metavar="LOOK_ID")],
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """One look's details."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         result = client.look(look_id)
     render.emit_json(result) if as_json else render.look(result)
 
 
 @look.command("delete")
+@client_command
 def look_delete(
     look_id: Annotated[str, typer.Argument(metavar="LOOK_ID")],
-    as_json: Json = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
 ) -> None:
     """Delete one look."""
-    with _client(base_url, api_key) as client:
+    as_json = current_options().as_json
+    with _client() as client:
         client.delete_look(look_id)
     _deleted("look", look_id, as_json)
 

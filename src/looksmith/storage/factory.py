@@ -10,7 +10,7 @@ from looksmith.ports.media import BlobStore, UrlSigner
 from looksmith.storage.local import LocalBlobStore
 from looksmith.storage.signing import HmacUrlSigner, load_or_create_secret
 
-_INSTALL_HINT = "S3 storage needs boto3: pip install 'looksmith[scale]'"
+_INSTALL_HINT = "S3 storage needs boto3: pip install 'looksmith[s3]'"
 
 
 def build_storage(
@@ -41,7 +41,7 @@ def s3_client(storage: StorageSettings) -> Any:
     try:
         import boto3  # type: ignore[import-untyped]
         from botocore.config import Config  # type: ignore[import-untyped]
-    except ImportError as error:  # boto3 is in the optional 'scale' extra
+    except ImportError as error:  # boto3 is in the optional 's3' extra
         raise RuntimeError(_INSTALL_HINT) from error
     config = Config(
         signature_version="s3v4",

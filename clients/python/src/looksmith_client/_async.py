@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from looksmith.client._base import (
+from looksmith_client._base import (
     DEFAULT_WAIT_TIMEOUT,
     BaseClient,
     Progress,
@@ -20,9 +20,9 @@ from looksmith.client._base import (
     photo_body,
     read_upload,
 )
-from looksmith.client._core import DEFAULT_TIMEOUT, save
-from looksmith.client._flow import Flow, Now, RetryPolicy, Send, Sleep
-from looksmith.client._models import (
+from looksmith_client._core import DEFAULT_TIMEOUT, save
+from looksmith_client._flow import Flow, Now, RetryPolicy, Send, Sleep
+from looksmith_client._models import (
     Accepted,
     Asset,
     Generation,

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from looksmith.client._errors import (
+from looksmith_client._errors import (
     ApiError,
     BadRequest,
     Conflict,
@@ -20,7 +20,7 @@ from looksmith.client._errors import (
     ServerError,
     Unauthorized,
 )
-from looksmith.client._models import Look, TrainingStarted
+from looksmith_client._models import Look, TrainingStarted
 
 M = TypeVar("M", bound=BaseModel)
 

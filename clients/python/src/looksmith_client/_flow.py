@@ -13,10 +13,10 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from looksmith.client._answers import RETRY_STATUSES, retry_after
-from looksmith.client._core import DEFAULT_TIMEOUT, Call, Image, image_names
-from looksmith.client._errors import Timeout, TransportError, WaitTimeout
-from looksmith.client._models import Generation
+from looksmith_client._answers import RETRY_STATUSES, retry_after
+from looksmith_client._core import DEFAULT_TIMEOUT, Call, Image, image_names
+from looksmith_client._errors import Timeout, TransportError, WaitTimeout
+from looksmith_client._models import Generation
 
 T = TypeVar("T")
 

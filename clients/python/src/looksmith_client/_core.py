@@ -18,15 +18,15 @@ from urllib.parse import quote
 
 import httpx
 
-from looksmith.client._answers import (
+from looksmith_client._answers import (
     api_error,
     parse_data,
     parse_looks,
     parse_nothing,
     parse_training_started,
 )
-from looksmith.client._errors import ApiError, ResponseError
-from looksmith.client._models import (
+from looksmith_client._errors import ApiError, ResponseError
+from looksmith_client._models import (
     Accepted,
     Asset,
     Generation,

@@ -3,7 +3,7 @@
 ``Client`` blocks, ``AsyncClient`` awaits; both share one core (requests, answers, errors,
 retries, waits) and differ only in how they send and sleep::
 
-    from looksmith.client import Client
+    from looksmith_client import Client
 
     with Client() as client:  # LOOKSMITH_BASE_URL, LOOKSMITH_API_KEY
         accepted = client.generate_photos(name="Ada", age="Young Adult", gender="Woman",
@@ -32,11 +32,12 @@ An image link refused with 403 (its signature expired) is an ``ApiError`` with `
 generation again, once, for fresh links. Inside a ``wait``, a retry that would sleep past the
 wait's ``timeout`` raises ``WaitTimeout`` at once.
 
-The package imports nothing else of looksmith: it is a standalone SDK.
+The package imports nothing of the looksmith server: it is its own distribution,
+``looksmith-client``, and needs only httpx and pydantic.
 """
 
-from looksmith.client._async import AsyncClient
-from looksmith.client._errors import (
+from looksmith_client._async import AsyncClient
+from looksmith_client._errors import (
     ApiError,
     BadRequest,
     Conflict,
@@ -50,8 +51,8 @@ from looksmith.client._errors import (
     Unauthorized,
     WaitTimeout,
 )
-from looksmith.client._flow import RetryPolicy
-from looksmith.client._models import (
+from looksmith_client._flow import RetryPolicy
+from looksmith_client._models import (
     Accepted,
     Age,
     Asset,
@@ -71,7 +72,7 @@ from looksmith.client._models import (
     TrainingStarted,
     UpscaleAvailability,
 )
-from looksmith.client._sync import Client
+from looksmith_client._sync import Client
 
 __all__ = [
     "Accepted",

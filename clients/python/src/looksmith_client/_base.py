@@ -9,9 +9,9 @@ from typing import TypeVar
 
 import httpx
 
-from looksmith.client._core import DEFAULT_TIMEOUT, Call, Core, Image, sniff_content_type
-from looksmith.client._flow import Flow, RetryPolicy, Waiter, download, perform, wait
-from looksmith.client._models import Accepted, Asset, Generation, Look, Training
+from looksmith_client._core import DEFAULT_TIMEOUT, Call, Core, Image, sniff_content_type
+from looksmith_client._flow import Flow, RetryPolicy, Waiter, download, perform, wait
+from looksmith_client._models import Accepted, Asset, Generation, Look, Training
 
 T = TypeVar("T")
 Progress = Callable[[T], object]
