@@ -14,8 +14,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP_INSTALL) -e .
+# The client SDK is its own distribution (clients/python), which the server depends on.
+$(VENV)/.installed: $(BIN)/python pyproject.toml clients/python/pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e clients/python -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml constraints.txt
@@ -42,8 +43,8 @@ test: lint typecheck layers
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src clients tests bench scripts
+	$(BIN)/ruff format --check src clients tests bench scripts
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -10,7 +10,7 @@ trap 'rm -rf "$scratch"' EXIT
 "$scratch/venv/bin/python" -m pip install --quiet --upgrade pip
 # torch is the one exact pin: a newer or unpinned one pulls a multi-gigabyte CUDA build.
 "$scratch/venv/bin/python" -m pip install --quiet 'torch==2.13.0'
-"$scratch/venv/bin/python" -m pip install --quiet -e '.[dev,diffusers]' 'torch==2.13.0'
+"$scratch/venv/bin/python" -m pip install --quiet -e clients/python -e '.[dev,diffusers]' 'torch==2.13.0'
 {
     echo "# Exact versions that make and CI install with (pip install -c constraints.txt ...)."
     echo "# Written by scripts/refresh_constraints.sh (make constraints); edit pyproject.toml's"
