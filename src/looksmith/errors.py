@@ -1,4 +1,4 @@
-"""The one error hierarchy; ``api/errors.py`` maps it to the wire envelope in one place.
+"""The one error hierarchy; ``api/http/errors.py`` maps it to the wire envelope in one place.
 
                              status  code (v2 routes)        v1 code (v1 routes)
 LooksmithError               500     internal_error          500500

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
-from looksmith.api.ratelimit import install_rate_limits
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.middleware.ratelimit import install_rate_limits
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_limit_service
 from looksmith.ratelimit.memory import MemoryRateLimiter
