@@ -1,4 +1,4 @@
-"""The one error hierarchy; ``api/errors.py`` maps it to the wire envelope in one place.
+"""The one error hierarchy; ``api/http/errors.py`` maps it to the wire envelope in one place.
 
 Each class with its HTTP status, ``code`` (v2 routes) and ``v1_code`` (v1 routes); a unit test
 checks this table against the classes below.

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
-from looksmith.api.ratelimit import install_rate_limits
+from looksmith.api.middleware.ratelimit import install_rate_limits
 from looksmith.config import Settings
 from looksmith.container import Container
 from looksmith.domain.limits import TenantLimits

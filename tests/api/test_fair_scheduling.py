@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.container import Container
 from tests.support import VALID_BODY
 

@@ -11,7 +11,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from looksmith.api.app import create_app
-from looksmith.api.metrics import STATUS_ROUTE, UNMATCHED, JobCollector, install_metrics
+from looksmith.api.middleware.fast_lane import STATUS_ROUTE
+from looksmith.api.middleware.metrics import UNMATCHED, JobCollector
 from looksmith.config import Settings
 from looksmith.container import Container
 from looksmith.db.workers import SqlWorkerRegistry
@@ -23,10 +24,8 @@ RENDER = "render_generation"
 
 @pytest.fixture
 def app(settings: Settings, container: Container) -> FastAPI:
-    """The app with metrics installed, as ``create_app`` will do it."""
-    built = create_app(settings, container=container)
-    install_metrics(built, container)
-    return built
+    """The app, with the metrics ``create_app`` installs."""
+    return create_app(settings, container=container)
 
 
 @pytest.fixture
@@ -145,7 +144,7 @@ def test_http_metrics_survive_a_database_outage(
         conn.execute(text("DROP TABLE jobs"))
     idle_client.get("/healthz")
 
-    with caplog.at_level(logging.WARNING, logger="looksmith.api.metrics"):
+    with caplog.at_level(logging.WARNING, logger="looksmith.api.middleware.metrics"):
         scrape(idle_client)
         samples = scrape(idle_client)
 
@@ -187,7 +186,7 @@ class FlakyStats:
 def test_collector_logs_each_outage_once(caplog: pytest.LogCaptureFixture):
     stats = FlakyStats()
     collector = JobCollector(stats)
-    with caplog.at_level(logging.WARNING, logger="looksmith.api.metrics"):
+    with caplog.at_level(logging.WARNING, logger="looksmith.api.middleware.metrics"):
         assert collector.collect() == []
         assert collector.collect() == []
         assert len(caplog.records) == 1

@@ -10,7 +10,7 @@ import dataclasses
 
 from fastapi.testclient import TestClient
 
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.config import RateLimitSettings, Settings
 from looksmith.container import Container, build_limit_service
 from looksmith.domain.limits import TenantLimits

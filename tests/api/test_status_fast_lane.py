@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from looksmith.api.status_cache import read_api_key as _api_key
+from looksmith.api.http.headers import read_api_key as _api_key
 from tests.support.api import STATUS, generate, wait_for_terminal
 
 

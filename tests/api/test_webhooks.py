@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from looksmith.api.app import create_app
 from looksmith.api.routes.webhooks import router
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import Container

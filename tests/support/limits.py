@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
-from looksmith.api.ratelimit import install_rate_limits
+from looksmith.api.middleware.ratelimit import install_rate_limits
 from looksmith.config import Settings
 from looksmith.container import Container
 from looksmith.ratelimit.memory import MemoryRateLimiter

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import Container, build_container

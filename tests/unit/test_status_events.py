@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from looksmith.api.schemas import GeneratePhotoRequest
+from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
 from looksmith.config import Settings
 from looksmith.container import build_container

@@ -9,14 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from looksmith import __version__
-from looksmith.api.body_limit import BodyLimitMiddleware
-from looksmith.api.error_envelopes import ErrorEnvelopes
-from looksmith.api.errors import install_error_handlers
-from looksmith.api.idempotency import IdempotencyMiddleware
-from looksmith.api.metrics import install_metrics
-from looksmith.api.middleware import RequestIdMiddleware
+from looksmith.api.http.error_envelopes import ErrorEnvelopes
+from looksmith.api.http.errors import install_error_handlers
+from looksmith.api.middleware.stack import install_middleware
 from looksmith.api.progress import install_progress
-from looksmith.api.ratelimit import install_rate_limits
 from looksmith.api.routes import (
     assets,
     console,
@@ -29,8 +25,8 @@ from looksmith.api.routes import (
     photo_avatar,
     webhooks,
 )
-from looksmith.api.schemas import ErrorResponse
-from looksmith.api.status_cache import StatusBodies, StatusFastLane
+from looksmith.api.schemas.base import ErrorResponse
+from looksmith.api.status_cache import StatusBodies
 from looksmith.api.waiters import StatusWaiters
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
@@ -71,18 +67,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     install_progress(app, wired.progress, wired.events)
     envelopes = ErrorEnvelopes(keys=wired.keys, default=settings.error_format)
     install_error_handlers(app, envelopes)
-    if settings.rate_limit.enabled:
-        install_rate_limits(app, wired, wired.rate_limiter)
-    app.add_middleware(
-        IdempotencyMiddleware, keys=wired.keys, service=wired.idempotency, envelopes=envelopes
-    )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_json_bytes, envelopes=envelopes)
-    app.add_middleware(RequestIdMiddleware, envelopes=envelopes)
     for module in (photo_avatar, events, motion, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     app.include_router(console.router)  # the web console; not part of the API schema
-    # Middleware added later wraps what came before: metrics time everything the routes do, and
-    # the fast lane, outermost, answers repeat polls before any other layer runs.
-    http = install_metrics(app, wired)
-    app.add_middleware(StatusFastLane, keys=wired.keys, bodies=bodies, http=http)
+    install_middleware(app, wired, settings, envelopes=envelopes, bodies=bodies)
     return app

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from looksmith.api.error_envelopes import ErrorEnvelopes
-from looksmith.api.errors import error_response
+from looksmith.api.http.error_envelopes import ErrorEnvelopes
+from looksmith.api.http.errors import error_response
 from looksmith.errors import PayloadTooLarge
 
 UPLOAD_PATH = "/v1/asset"  # has its own, larger limit, enforced while streaming

@@ -8,8 +8,8 @@ from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from looksmith.api.error_envelopes import record_error_format
-from looksmith.api.ratelimit import enforce_rate_limits
+from looksmith.api.http.error_envelopes import record_error_format
+from looksmith.api.middleware.ratelimit import enforce_rate_limits
 from looksmith.api.status_cache import StatusBodies
 from looksmith.api.waiters import StatusWaiters
 from looksmith.container import Container

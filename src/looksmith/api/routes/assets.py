@@ -8,15 +8,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Assets, CurrentTenant, Images
-from looksmith.api.form_upload import FORM_TYPE, file_from_form, is_form
-from looksmith.api.group_schemas import (
-    AssetListData,
-    AssetListResponse,
-    AssetResponse,
-    DeletedResponse,
-    asset_data,
-)
-from looksmith.api.schemas import V1ErrorResponse
+from looksmith.api.http.form_upload import FORM_TYPE, file_from_form, is_form
+from looksmith.api.schemas.assets import AssetListData, AssetListResponse, AssetResponse, asset_data
+from looksmith.api.schemas.base import DeletedResponse, V1ErrorResponse
 from looksmith.errors import PayloadTooLarge
 from looksmith.services.assets import ACCEPTED_TYPES
 

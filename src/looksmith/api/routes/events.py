@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import CurrentTenant
 from looksmith.api.progress import Progress, ProgressFeed
-from looksmith.api.schemas import ErrorResponse
+from looksmith.api.schemas.base import ErrorResponse
 from looksmith.domain.models import Generation, StatusChange
 from looksmith.services.progress import FINAL_STEP, Step, steps
 

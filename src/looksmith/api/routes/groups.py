@@ -6,29 +6,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from looksmith.api.conditional import conditional, state_tag
 from looksmith.api.deps import Bodies, CurrentTenant, Groups, Images, MotionMedia, Training
-from looksmith.api.group_schemas import (
+from looksmith.api.http.conditional import conditional, state_tag
+from looksmith.api.schemas.base import DeletedResponse, ErrorResponse, V1ErrorResponse
+from looksmith.api.schemas.groups import (
     AddLooksRequest,
     AvatarListData,
     AvatarListResponse,
     CreateGroupRequest,
-    DeletedResponse,
     FlowData,
     FlowResponse,
     GroupListData,
     GroupListResponse,
     LookListData,
     LookListResponse,
-    LookResponse,
     TrainRequest,
     TrainStatusResponse,
     group_avatar_data,
     group_data,
-    look_data,
     train_status_data,
 )
-from looksmith.api.schemas import ErrorResponse, V1ErrorResponse
+from looksmith.api.schemas.looks import LookResponse, look_data
 from looksmith.services.groups import Page
 
 router = APIRouter(tags=["avatar groups"])

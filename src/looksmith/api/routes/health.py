@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from looksmith.api.deps import ContainerDep
-from looksmith.api.schemas import HealthResponse
+from looksmith.api.schemas.health import HealthResponse
 
 router = APIRouter(tags=["health"])
 

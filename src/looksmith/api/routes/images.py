@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from looksmith.api.blob_responses import blob_response
 from looksmith.api.deps import Images
-from looksmith.api.schemas import ErrorResponse
+from looksmith.api.http.blob_responses import blob_response
+from looksmith.api.schemas.base import ErrorResponse
 
 router = APIRouter(tags=["images"])
 

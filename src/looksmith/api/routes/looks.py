@@ -6,21 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from looksmith.api import convertors  # noqa: F401  (registers the hex32 path convertor)
-from looksmith.api.conditional import conditional, state_tag
 from looksmith.api.deps import CurrentTenant, Generations, Groups, Images, MotionMedia
-from looksmith.api.group_schemas import (
-    DeletedResponse,
-    GenerateLooksRequest,
-    LookResponse,
-    look_data,
-)
-from looksmith.api.schemas import (
-    ErrorResponse,
-    GenerateResponse,
-    GenerationIdData,
-    V1ErrorResponse,
-)
+from looksmith.api.http import convertors  # noqa: F401  (registers the hex32 path convertor)
+from looksmith.api.http.conditional import conditional, state_tag
+from looksmith.api.schemas.base import DeletedResponse, ErrorResponse, V1ErrorResponse
+from looksmith.api.schemas.looks import GenerateLooksRequest, LookResponse, look_data
+from looksmith.api.schemas.photo_avatar import GenerateResponse, GenerationIdData
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["looks"])
 

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from looksmith.api.blob_responses import blob_response
 from looksmith.api.deps import CurrentTenant, Motion, MotionMedia, SoundEffects
-from looksmith.api.motion_schemas import (
+from looksmith.api.http.blob_responses import blob_response
+from looksmith.api.schemas.base import ErrorResponse
+from looksmith.api.schemas.motion import (
     AddMotionRequest,
     LookIdRequest,
     NewLookData,
@@ -16,7 +17,6 @@ from looksmith.api.motion_schemas import (
     SoundEffectIdData,
     SoundEffectIdResponse,
 )
-from looksmith.api.schemas import ErrorResponse
 
 router = APIRouter(tags=["motion"])
 

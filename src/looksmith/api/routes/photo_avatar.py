@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Bodies, CurrentTenant, Generations, Waiters
 from looksmith.api.progress import Progress, wants_progress, with_progress
-from looksmith.api.schemas import (
-    ErrorResponse,
+from looksmith.api.schemas.base import ErrorResponse
+from looksmith.api.schemas.photo_avatar import (
     GeneratePhotoRequest,
     GenerateResponse,
     GenerationIdData,

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from looksmith.api.deps import CurrentTenant
-from looksmith.api.schemas import V1ErrorResponse
-from looksmith.api.webhook_schemas import (
+from looksmith.api.schemas.base import V1ErrorResponse
+from looksmith.api.schemas.webhooks import (
     AddEndpointRequest,
     DeliveryListResponse,
     DeliveryResponse,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from looksmith.api.error_envelopes import ErrorEnvelopes
-from looksmith.api.errors import error_response
-from looksmith.api.status_cache import read_api_key
+from looksmith.api.http.error_envelopes import ErrorEnvelopes
+from looksmith.api.http.errors import error_response
+from looksmith.api.http.headers import read_api_key
 from looksmith.errors import LooksmithError, Unauthorized
 from looksmith.services.idempotency import IdempotencyService, Outcome, request_hash
 from looksmith.services.keys import KeyService

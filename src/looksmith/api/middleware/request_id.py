@@ -1,24 +1,19 @@
-"""Pure ASGI middleware: a request id on every response, and a JSON 500 for any bug."""
+"""Pure ASGI: a request id on every response, and a JSON 500 for any bug."""
 
 from __future__ import annotations
 
 import logging
 import os
-import re
-from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from looksmith.api.errors import error_body
+from looksmith.api.http.error_envelopes import ErrorEnvelopes
+from looksmith.api.http.errors import error_body
+from looksmith.api.http.headers import incoming_request_id
 from looksmith.errors import LooksmithError
 from looksmith.logs import bind_request_id, reset_request_id
 
-if TYPE_CHECKING:  # error_envelopes imports status_cache, which imports this module
-    from looksmith.api.error_envelopes import ErrorEnvelopes
-
 log = logging.getLogger(__name__)
-
-_GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class RequestIdMiddleware:
@@ -70,12 +65,3 @@ class RequestIdMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-def incoming_request_id(scope: Scope) -> str | None:
-    """The client's own ``X-Request-Id``, if it is short and plain enough to echo."""
-    for name, value in scope.get("headers", []):
-        if name == b"x-request-id":
-            text = value.decode("latin-1")
-            return text if _GOOD_REQUEST_ID.fullmatch(text) else None
-    return None

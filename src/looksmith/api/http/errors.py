@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +13,8 @@ from fastapi.responses import Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from looksmith.api.schemas import ENUM_FIELDS
+from looksmith.api.http.error_envelopes import Envelope, ErrorEnvelopes
+from looksmith.api.schemas.photo_avatar import ENUM_FIELDS
 from looksmith.errors import (
     InvalidParameter,
     LooksmithError,
@@ -27,9 +26,6 @@ from looksmith.errors import (
     UnsupportedMediaType,
 )
 
-if TYPE_CHECKING:  # error_envelopes imports this module's Envelope
-    from looksmith.api.error_envelopes import ErrorEnvelopes
-
 log = logging.getLogger(__name__)
 
 _BY_STATUS: dict[int, type[LooksmithError]] = {
@@ -38,24 +34,6 @@ _BY_STATUS: dict[int, type[LooksmithError]] = {
     413: PayloadTooLarge,
     415: UnsupportedMediaType,
 }
-
-# The deletes whose success is HeyGen's v1 envelope, so their errors are v1 bodies too.
-_V1_DELETE = re.compile(r"/v2/(?:photo_avatar|photo_avatar_group|avatar_group)/[^/]+")
-
-
-class Envelope(StrEnum):
-    """The three error bodies: HeyGen's v1 form, and the two v2 forms (string or object)."""
-
-    V1 = "v1"
-    STRING = "string"
-    OBJECT = "object"
-
-
-def is_v1_route(method: str, path: str) -> bool:
-    """Whether HeyGen answers this route in its v1 form: ``/v1/*`` and the v1-envelope deletes."""
-    if path.startswith("/v1/"):
-        return True
-    return method == "DELETE" and _V1_DELETE.fullmatch(path) is not None
 
 
 def error_body(error: LooksmithError, envelope: Envelope) -> bytes:

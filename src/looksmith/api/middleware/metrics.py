@@ -27,7 +27,6 @@ from prometheus_client.utils import floatToGoString
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from looksmith.api.status_cache import STATUS_PREFIX
 from looksmith.container import Container
 from looksmith.domain.models import JobKind, JobState
 from looksmith.ports.repositories import JobStats
@@ -35,8 +34,6 @@ from looksmith.ports.repositories import JobStats
 log = logging.getLogger(__name__)
 
 UNMATCHED = "unmatched"
-# The template of the status route; the fast lane answers those polls before routing.
-STATUS_ROUTE = STATUS_PREFIX + "{generation_id}"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Most answers take about a millisecond; renders and uploads take longer.
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -54,13 +51,15 @@ def metrics(request: Request) -> Response:
 
 
 def install_metrics(app: FastAPI, container: Container) -> HttpMetrics:
-    """Count requests (middleware), serve ``GET /metrics``, add the job figures."""
+    """Serve ``GET /metrics``: the job figures, and the HTTP figures returned here.
+
+    ``MetricsMiddleware`` and the status fast lane record into those HTTP figures.
+    """
     registry = CollectorRegistry()
     http = HttpMetrics(app.router)
     registry.register(http)
     registry.register(JobCollector(container.job_stats))
     app.state.metrics_registry = registry
-    app.add_middleware(MetricsMiddleware, http=http)
     app.include_router(router)
     return http
 
@@ -81,9 +80,6 @@ class _RouteNames:
         if status == 404:
             return UNMATCHED
         path: str = scope["path"]
-        if status == 200 and path.startswith(STATUS_PREFIX):
-            return STATUS_ROUTE  # the fast lane answered before routing
-
         name = self._by_path.get(path)
         if name is None:
             name = self._match(scope)
@@ -126,10 +122,13 @@ class HttpMetrics:
         self._names = _RouteNames(app_router)
         self._tallies: dict[tuple[str, str, int], _Tally] = {}
 
-    def record(self, scope: Scope, status: int, seconds: float) -> None:
-        """Count one answered request."""
+    def record(
+        self, scope: Scope, status: int, seconds: float, *, route: str | None = None
+    ) -> None:
+        """Count one answered request, under ``route`` if given, else the template that answered."""
         method: str = scope["method"]
-        key = (method if method in _METHODS else "OTHER", self._names.name(scope, status), status)
+        name = route or self._names.name(scope, status)
+        key = (method if method in _METHODS else "OTHER", name, status)
         tally = self._tallies.get(key)
         if tally is None:
             tally = self._tallies[key] = _Tally()

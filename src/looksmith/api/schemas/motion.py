@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from looksmith.api.schemas.base import RequestBody, V2Envelope
 from looksmith.domain.models import derived_id
 from looksmith.domain.motion import SoundEffect, SoundStatus
 
@@ -19,11 +20,7 @@ FILE_STATUS_CODES: dict[SoundStatus, int] = {
 }
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class AddMotionRequest(_Body):
+class AddMotionRequest(RequestBody):
     """Body of ``POST /v2/photo_avatar/add_motion``."""
 
     id: str = Field(min_length=1, max_length=64, description="The look to animate")
@@ -36,7 +33,7 @@ class AddMotionRequest(_Body):
     )
 
 
-class LookIdRequest(_Body):
+class LookIdRequest(RequestBody):
     """Body of ``POST /v2/photo_avatar/add_sound_effect`` and ``/upscale``: a motion look."""
 
     id: str = Field(min_length=1, max_length=64, description="A motion look")
@@ -48,10 +45,9 @@ class NewLookData(BaseModel):
     id: str
 
 
-class NewLookResponse(BaseModel):
+class NewLookResponse(V2Envelope):
     """Answer to add motion and upscale."""
 
-    error: None = None
     data: NewLookData
 
 
@@ -61,10 +57,9 @@ class SoundEffectIdData(BaseModel):
     sound_effect_id: str
 
 
-class SoundEffectIdResponse(BaseModel):
+class SoundEffectIdResponse(V2Envelope):
     """Answer to add sound effect."""
 
-    error: None = None
     data: SoundEffectIdData
 
 

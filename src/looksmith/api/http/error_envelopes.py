@@ -10,12 +10,13 @@ before it (413, 409), which looks the key up itself.
 from __future__ import annotations
 
 import logging
+import re
+from enum import StrEnum
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
-from looksmith.api.errors import Envelope, is_v1_route
-from looksmith.api.status_cache import read_api_key
+from looksmith.api.http.headers import read_api_key
 from looksmith.domain.models import ErrorFormat
 from looksmith.services.keys import KeyService
 
@@ -23,6 +24,24 @@ log = logging.getLogger(__name__)
 
 # Where the auth dependency leaves the caller's format on ``request.state`` (the scope's state).
 STATE_KEY = "error_format"
+
+# The deletes whose success is HeyGen's v1 envelope, so their errors are v1 bodies too.
+_V1_DELETE = re.compile(r"/v2/(?:photo_avatar|photo_avatar_group|avatar_group)/[^/]+")
+
+
+class Envelope(StrEnum):
+    """The three error bodies: HeyGen's v1 form, and the two v2 forms (string or object)."""
+
+    V1 = "v1"
+    STRING = "string"
+    OBJECT = "object"
+
+
+def is_v1_route(method: str, path: str) -> bool:
+    """Whether HeyGen answers this route in its v1 form: ``/v1/*`` and the v1-envelope deletes."""
+    if path.startswith("/v1/"):
+        return True
+    return method == "DELETE" and _V1_DELETE.fullmatch(path) is not None
 
 
 def record_error_format(scope: Scope, error_format: ErrorFormat | None) -> None:

@@ -1,12 +1,13 @@
-"""Wire schemas with HeyGen's field names, kept apart from the domain by explicit mappers."""
+"""Wire schemas of photo generation and its status, with explicit mappers."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from looksmith.api.schemas.base import RequestBody, V2Envelope
 from looksmith.domain.models import Generation, GenerationStatus
 from looksmith.domain.specs import (
     APPEARANCE_MAX_LENGTH,
@@ -30,10 +31,8 @@ ENUM_FIELDS: dict[str, type[StrEnum]] = {
 }
 
 
-class GeneratePhotoRequest(BaseModel):
+class GeneratePhotoRequest(RequestBody):
     """Body of ``POST /v2/photo_avatar/photo/generate``; unknown fields are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
 
     name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, description="Display name.")
     age: Age
@@ -77,10 +76,9 @@ class GenerationIdData(BaseModel):
     generation_id: str
 
 
-class GenerateResponse(BaseModel):
+class GenerateResponse(V2Envelope):
     """Answer to a generate request."""
 
-    error: None = None
     data: GenerationIdData
 
 
@@ -97,42 +95,10 @@ class GenerationStatusData(BaseModel):
     image_key_list: list[str] | None
 
 
-class GenerationStatusResponse(BaseModel):
+class GenerationStatusResponse(V2Envelope):
     """Answer to a generation status request."""
 
-    error: None = None
     data: GenerationStatusData
-
-
-class ErrorDetail(BaseModel):
-    """The object form of an error, as live HeyGen sent it."""
-
-    code: str
-    message: str
-    param: str | None = None
-
-
-class ErrorResponse(BaseModel):
-    """An error: a string with a machine ``code`` by default, or the object form by setting."""
-
-    error: str | ErrorDetail
-    code: str | None = None
-    data: None = None
-
-
-class V1ErrorResponse(BaseModel):
-    """An error on ``/v1`` routes and the v1-envelope deletes, in HeyGen's v1 form."""
-
-    code: int = Field(description="HeyGen's integer error code, e.g. 400175 for bad input.")
-    message: str
-    data: None = None
-
-
-class HealthResponse(BaseModel):
-    """Liveness or readiness."""
-
-    status: Literal["ok", "unavailable"]
-    checks: dict[str, bool] = Field(default_factory=dict)
 
 
 def wire_status(status: GenerationStatus) -> WireGenerationStatus:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from looksmith.api.schemas.base import RequestBody, V1Envelope
 from looksmith.domain.webhooks import URL_MAX_LENGTH, Delivery, WebhookEndpoint
 
 
-class AddEndpointRequest(BaseModel):
+class AddEndpointRequest(RequestBody):
     """Body of ``POST /v1/webhook/endpoint.add``."""
-
-    model_config = ConfigDict(extra="ignore")
 
     url: str = Field(min_length=1, max_length=URL_MAX_LENGTH, description="Receiver URL.")
     events: list[str] | None = Field(
@@ -21,10 +20,8 @@ class AddEndpointRequest(BaseModel):
     )
 
 
-class UpdateEndpointRequest(BaseModel):
+class UpdateEndpointRequest(RequestBody):
     """Body of ``PATCH /v1/webhook/endpoint.update``; only the fields sent change."""
-
-    model_config = ConfigDict(extra="ignore")
 
     endpoint_id: str = Field(description="The endpoint to change.")
     url: str | None = Field(default=None, max_length=URL_MAX_LENGTH)
@@ -38,10 +35,8 @@ class UpdateEndpointRequest(BaseModel):
         return {k: v for k, v in changes.items() if v is not None or k == "events"}
 
 
-class RedeliverRequest(BaseModel):
+class RedeliverRequest(RequestBody):
     """Body of ``POST /v1/webhook/delivery.redeliver``."""
-
-    model_config = ConfigDict(extra="ignore")
 
     delivery_id: str
 
@@ -78,14 +73,6 @@ class SecretData(BaseModel):
     """The secret that signs per-request ``callback_url`` deliveries."""
 
     secret: str
-
-
-class V1Envelope(BaseModel):
-    """HeyGen's v1 success envelope."""
-
-    code: int = 100
-    msg: None = None
-    message: None = None
 
 
 class EndpointResponse(V1Envelope):

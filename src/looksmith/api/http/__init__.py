@@ -1,0 +1,1 @@
+"""Request and response helpers of the routes and middleware: errors, headers, bodies, paths."""

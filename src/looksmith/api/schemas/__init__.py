@@ -1,0 +1,1 @@
+"""Wire schemas with HeyGen's field names, one module per resource as in ``routes/``."""
