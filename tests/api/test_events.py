@@ -15,12 +15,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
-from looksmith.api.progress import ProgressFeed, install_progress
-from looksmith.api.routes import events, photo_avatar
+from looksmith.api.live.progress import ProgressFeed
+from looksmith.api.routes import photo_avatar
 from looksmith.config import Settings
 from looksmith.container import Container
-from looksmith.db.progress import SqlProgressQueries
-from looksmith.db.repositories import SqlGenerationRepository
 from looksmith.domain.models import GenerationStatus, StatusChange
 from looksmith.services.progress import ProgressMap, ProgressService, parse_done, steps
 from tests.support.api import STATUS, generate, wait_for_terminal
@@ -36,17 +34,8 @@ route_wired = pytest.mark.skipif(
 
 @pytest.fixture
 def app(settings: Settings, container: Container) -> FastAPI:
-    """The app with the progress feed and the events router, wired here until app.py does."""
-    built = create_app(settings, container=container)
-    if not hasattr(built.state, "progress_feed"):
-        service = ProgressService(
-            generations=SqlGenerationRepository(container.database),
-            queries=SqlProgressQueries(container.database),
-            clock=container.clock,
-        )
-        install_progress(built, service, container.events)
-        built.include_router(events.router)
-    return built
+    """The app, with its progress feed and event streams."""
+    return create_app(settings, container=container)
 
 
 @pytest.fixture
@@ -220,3 +209,26 @@ def test_progress_map_keeps_the_latest_count_and_forgets_finished_ones():
         progress.observe(StatusChange("generation_progress", name, "t", "2/4"))
     assert (progress.done("c"), progress.done("e")) == (0, 2)  # bounded: the oldest went
     assert (parse_done("9/4"), parse_done("/4"), parse_done("2/4")) == (4, None, 2)
+
+
+def test_events_on_the_wire_carry_id_event_name_and_json_data(running: TestClient, api_key: str):
+    generation_id = generate(running, api_key)
+    wait_for_terminal(running, api_key, generation_id)
+    headers = {"x-api-key": api_key, "last-event-id": "6"}
+    with running.stream("GET", f"{STATUS}{generation_id}/events", headers=headers) as response:
+        assert response.headers["cache-control"] == "no-cache"
+        assert response.headers["x-accel-buffering"] == "no"
+        raw = response.read().decode()
+    data = {"id": generation_id, "status": "success", "progress": 1.0, "msg": None}
+    assert raw == f"event: status\ndata: {json.dumps(data)}\nid: 7\n\n"
+
+
+def test_a_client_that_leaves_mid_stream_ends_it_at_once(app: FastAPI, api_key: str):
+    client = TestClient(app)  # no lifespan: workers stay stopped, so the generation stays queued
+    generation_id = generate(client, api_key)
+    url = f"{STATUS}{generation_id}/events"
+    with client.stream("GET", url, headers={"x-api-key": api_key}) as response:
+        lines = response.iter_lines()
+        assert [next(lines) for _ in range(4)][2:] == ["id: 1", ""]
+        assert feed_of(app).streams == 1  # the stream waits for the next step
+    assert feed_of(app).streams == 0

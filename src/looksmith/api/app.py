@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from looksmith import __version__
 from looksmith.api.http.error_envelopes import ErrorEnvelopes
 from looksmith.api.http.errors import install_error_handlers
+from looksmith.api.live.hub import ChangeHub
+from looksmith.api.live.long_poll import StatusWaiters
+from looksmith.api.live.progress import ProgressFeed
 from looksmith.api.middleware.stack import install_middleware
-from looksmith.api.progress import install_progress
 from looksmith.api.routes import (
     assets,
     console,
@@ -27,7 +29,6 @@ from looksmith.api.routes import (
 )
 from looksmith.api.schemas.base import ErrorResponse
 from looksmith.api.status_cache import StatusBodies
-from looksmith.api.waiters import StatusWaiters
 from looksmith.config import Settings
 from looksmith.container import Container, build_container
 
@@ -36,16 +37,16 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     """The app; its workers start with the app's lifespan and stop with it."""
     wired = container or build_container(settings)
 
-    waiters = StatusWaiters(wired.events)
+    hub = ChangeHub(wired.events)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         wired.start()
-        waiters.start(asyncio.get_running_loop())
+        hub.start(asyncio.get_running_loop())
         try:
             yield
         finally:
-            waiters.stop()
+            hub.stop()
             wired.stop()
 
     app = FastAPI(
@@ -63,12 +64,13 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.container = wired
     app.state.webhooks = wired.webhooks
     app.state.status_bodies = bodies
-    app.state.waiters = waiters
-    install_progress(app, wired.progress, wired.events)
+    app.state.waiters = StatusWaiters(hub)
+    app.state.progress_feed = ProgressFeed(wired.progress, hub)
     envelopes = ErrorEnvelopes(keys=wired.keys, default=settings.error_format)
     install_error_handlers(app, envelopes)
     for module in (photo_avatar, events, motion, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)
     app.include_router(console.router)  # the web console; not part of the API schema
+    events.describe_streams_in_openapi_3_1(app)
     install_middleware(app, wired, settings, envelopes=envelopes, bodies=bodies)
     return app

@@ -9,9 +9,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.http.error_envelopes import record_error_format
+from looksmith.api.live.long_poll import StatusWaiters
 from looksmith.api.middleware.ratelimit import enforce_rate_limits
 from looksmith.api.status_cache import StatusBodies
-from looksmith.api.waiters import StatusWaiters
 from looksmith.container import Container
 from looksmith.services.assets import AssetService
 from looksmith.services.generations import GenerationService

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from looksmith.api.deps import Bodies, CurrentTenant, Generations, Waiters
-from looksmith.api.progress import Progress, wants_progress, with_progress
+from looksmith.api.live.long_poll import requested_wait
+from looksmith.api.live.progress import Progress, wants_progress, with_progress
 from looksmith.api.schemas.base import ErrorResponse
 from looksmith.api.schemas.photo_avatar import (
     GeneratePhotoRequest,
@@ -19,7 +20,6 @@ from looksmith.api.schemas.photo_avatar import (
     GenerationStatusResponse,
 )
 from looksmith.api.status_cache import StatusAnswer
-from looksmith.api.waiters import requested_wait
 
 router = APIRouter(prefix="/v2/photo_avatar", tags=["photo avatar"])
 

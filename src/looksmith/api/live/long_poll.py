@@ -1,8 +1,8 @@
-"""Long-poll waiters: an asyncio event per waiting request, woken by the status-change feed.
+"""Long polls: status reads held until their object changes, and the reads they share.
 
-A waiting request costs an ``asyncio.Event`` and a set entry: no thread and no database query
-while it waits. Changes arrive from the ``StatusEvents`` port (a worker thread in this process,
-or Redis pub/sub from other machines) and are handed to the event loop thread-safely.
+A waiting request is an event on the change hub, woken by any change of its object but a
+progress step: those leave the status (and ETag) unchanged, so waking long polls on them would
+only answer them early with the same state.
 """
 
 from __future__ import annotations
@@ -12,65 +12,36 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar, cast
 
+from looksmith.api.live.hub import ChangeHub
 from looksmith.domain.models import StatusChange
-from looksmith.ports.delivery import StatusEvents
+from looksmith.services.progress import PROGRESS_KIND
 
 MAX_WAIT_SECONDS = 60
 T = TypeVar("T")
 
 
+def changes_the_status(change: StatusChange) -> bool:
+    """Whether a long poll should wake for ``change``: any change but a progress step."""
+    return change.kind != PROGRESS_KIND
+
+
 class StatusWaiters:
     """Requests waiting for a change of one object, by object id."""
 
-    def __init__(self, events: StatusEvents) -> None:
-        self._events = events
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._watching: dict[str, set[asyncio.Event]] = {}
-        self._unsubscribe: Callable[[], None] | None = None
+    def __init__(self, hub: ChangeHub) -> None:
+        self._hub = hub
         self.reads = SingleFlight()
-
-    def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Listen to the change feed, delivering on ``loop``."""
-        self._loop = loop
-        self._unsubscribe = self._events.subscribe(self._on_change)
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
 
     @property
     def waiting(self) -> int:
         """How many requests wait right now."""
-        return sum(len(events) for events in self._watching.values())
+        return self._hub.waiting(changes_the_status)
 
     @contextmanager
     def watch(self, object_id: str) -> Iterator[asyncio.Event]:
         """An event set when ``object_id`` changes; watch before reading, so nothing is missed."""
-        event = asyncio.Event()
-        self._watching.setdefault(object_id, set()).add(event)
-        try:
-            yield event
-        finally:
-            events = self._watching.get(object_id)
-            if events is not None:
-                events.discard(event)
-                if not events:
-                    del self._watching[object_id]
-
-    def _on_change(self, change: StatusChange) -> None:
-        # Progress steps leave the status (and ETag) unchanged: waking long polls on them would
-        # only answer them early with the same state.
-        if change.kind == "generation_progress":
-            return
-        loop = self._loop
-        if loop is not None and change.id in self._watching:
-            loop.call_soon_threadsafe(self._wake, change.id)
-
-    def _wake(self, object_id: str) -> None:
-        for event in self._watching.get(object_id, ()):
-            event.set()
+        with self._hub.watch(object_id, changes_the_status) as changed:
+            yield changed
 
 
 class SingleFlight:
