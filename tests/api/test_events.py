@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from looksmith.api.app import create_app
 from looksmith.api.progress import ProgressFeed, install_progress
 from looksmith.api.routes import events, photo_avatar
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.db.progress import SqlProgressQueries
 from looksmith.db.repositories import SqlGenerationRepository
 from looksmith.domain.models import GenerationStatus, StatusChange
@@ -35,16 +35,16 @@ route_wired = pytest.mark.skipif(
 
 
 @pytest.fixture
-def app(settings: Settings, container: Container) -> FastAPI:
+def app(settings: Settings, parts: ApiParts) -> FastAPI:
     """The app with the progress feed and the events router, wired here until app.py does."""
-    built = create_app(settings, container=container)
+    built = create_app(settings, parts=parts)
     if not hasattr(built.state, "progress_feed"):
         service = ProgressService(
-            generations=SqlGenerationRepository(container.database),
-            queries=SqlProgressQueries(container.database),
-            clock=container.clock,
+            generations=SqlGenerationRepository(parts.adapters.database),
+            queries=SqlProgressQueries(parts.adapters.database),
+            clock=parts.adapters.clock,
         )
-        install_progress(built, service, container.events)
+        install_progress(built, service, parts.adapters.events)
         built.include_router(events.router)
     return built
 
@@ -92,8 +92,8 @@ def test_report_of_a_queued_generation_counts_the_jobs_ahead(app: FastAPI, api_k
 
 
 def _get(service: ProgressService, key: str, app: FastAPI, generation_id: str) -> Any:
-    container: Container = app.state.container
-    tenant_id = container.keys.authenticate(key=key)
+    parts: ApiParts = app.state.parts
+    tenant_id = parts.services.keys.authenticate(key=key)
     return service.get(tenant_id=tenant_id, generation_id=generation_id)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.api.test_generation_api import generate, wait_for_terminal
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
 
@@ -65,7 +65,7 @@ def test_upload_answers_the_v1_envelope(client: TestClient, api_key: str):
     assert fetched.content == astronaut_jpeg()  # stored byte for byte
 
 
-def test_full_workflow_in_process(client: TestClient, container: Container, api_key: str):
+def test_full_workflow_in_process(client: TestClient, parts: ApiParts, api_key: str):
     asset = upload(client, api_key, astronaut_jpeg())["data"]
     look = create_group(client, api_key, asset["image_key"])
     assert set(look) == LOOK_FIELDS
@@ -151,12 +151,12 @@ def test_a_generated_photo_can_found_a_group(client: TestClient, api_key: str):
 
 @pytest.mark.parametrize("path", ["/v2/photo_avatar_group/{id}", "/v2/avatar_group/{id}"])
 def test_deleting_a_group_removes_looks_and_blobs(
-    client: TestClient, container: Container, api_key: str, path: str
+    client: TestClient, parts: ApiParts, api_key: str, path: str
 ):
     asset = upload(client, api_key, astronaut_jpeg())["data"]
     look = create_group(client, api_key, asset["image_key"])
     wait_for(client, api_key, f"/v2/photo_avatar/{look['id']}", "status", "pending")
-    blobs = container.settings.blob_dir
+    blobs = parts.adapters.settings.blob_dir
     assert (blobs / "image" / look["id"] / "original").exists()
 
     url = path.format(id=look["group_id"])

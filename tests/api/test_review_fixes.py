@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.api.test_generation_api import GENERATE, STATUS, generate, wait_for_terminal
 from tests.support import VALID_BODY
 
 
-def test_nul_characters_are_a_clear_400(client: TestClient, container: Container, api_key: str):
+def test_nul_characters_are_a_clear_400(client: TestClient, parts: ApiParts, api_key: str):
     for field in ("name", "appearance", "callback_id", "callback_url"):
         body = {**VALID_BODY, field: "a\x00b"}
         response = client.post(GENERATE, json=body, headers={"x-api-key": api_key})
@@ -39,7 +39,7 @@ def test_a_non_ascii_digit_in_expires_is_403(client: TestClient):
 
 
 def test_deleting_a_generated_look_keeps_its_generations_links(
-    client: TestClient, container: Container, api_key: str
+    client: TestClient, parts: ApiParts, api_key: str
 ):
     from tests.api.test_groups_workflow import create_group, upload, wait_for
     from tests.support.photos import astronaut_jpeg

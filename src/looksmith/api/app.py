@@ -1,4 +1,4 @@
-"""``create_app``: builds the FastAPI application around a container."""
+"""``create_app``: builds the FastAPI application around the API process's wired parts."""
 
 from __future__ import annotations
 
@@ -32,15 +32,16 @@ from looksmith.api.routes import (
 from looksmith.api.schemas import ErrorResponse
 from looksmith.api.status_cache import StatusBodies, StatusFastLane
 from looksmith.api.waiters import StatusWaiters
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import Settings
-from looksmith.container import Container, build_container
 
 
-def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+def create_app(settings: Settings, *, parts: ApiParts | None = None) -> FastAPI:
     """The app; its workers start with the app's lifespan and stop with it."""
-    wired = container or build_container(settings)
+    wired = parts or build_api(settings)
+    services = wired.services
 
-    waiters = StatusWaiters(wired.events)
+    waiters = StatusWaiters(wired.adapters.events)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -63,18 +64,18 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         # No OpenTelemetry yet; saying so spares FastAPI a provider lookup on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    bodies = StatusBodies(wired.images, wired.clock, ttl=settings.auth_cache_seconds)
-    app.state.container = wired
-    app.state.webhooks = wired.webhooks
+    bodies = StatusBodies(services.images, wired.adapters.clock, ttl=settings.auth_cache_seconds)
+    app.state.parts = wired
+    app.state.webhooks = services.webhooks
     app.state.status_bodies = bodies
     app.state.waiters = waiters
-    install_progress(app, wired.progress, wired.events)
-    envelopes = ErrorEnvelopes(keys=wired.keys, default=settings.error_format)
+    install_progress(app, services.progress, wired.adapters.events)
+    envelopes = ErrorEnvelopes(keys=services.keys, default=settings.error_format)
     install_error_handlers(app, envelopes)
     if settings.rate_limit.enabled:
-        install_rate_limits(app, wired, wired.rate_limiter)
+        install_rate_limits(app, wired, wired.adapters.rate_limiter)
     app.add_middleware(
-        IdempotencyMiddleware, keys=wired.keys, service=wired.idempotency, envelopes=envelopes
+        IdempotencyMiddleware, keys=services.keys, service=services.idempotency, envelopes=envelopes
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_json_bytes, envelopes=envelopes)
     app.add_middleware(RequestIdMiddleware, envelopes=envelopes)
@@ -84,5 +85,5 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     # Middleware added later wraps what came before: metrics time everything the routes do, and
     # the fast lane, outermost, answers repeat polls before any other layer runs.
     http = install_metrics(app, wired)
-    app.add_middleware(StatusFastLane, keys=wired.keys, bodies=bodies, http=http)
+    app.add_middleware(StatusFastLane, keys=services.keys, bodies=bodies, http=http)
     return app

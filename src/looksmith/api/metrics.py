@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from looksmith.api.status_cache import STATUS_PREFIX
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.models import JobKind, JobState
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,12 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
-def install_metrics(app: FastAPI, container: Container) -> HttpMetrics:
+def install_metrics(app: FastAPI, parts: ApiParts) -> HttpMetrics:
     """Count requests (middleware), serve ``GET /metrics``, add the job figures."""
     registry = CollectorRegistry()
     http = HttpMetrics(app.router)
     registry.register(http)
-    registry.register(JobCollector(container.job_stats))
+    registry.register(JobCollector(parts.adapters.repos.job_stats))
     app.state.metrics_registry = registry
     app.add_middleware(MetricsMiddleware, http=http)
     app.include_router(router)
