@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import build_api
 from looksmith.config import RateLimitSettings, Settings
-from looksmith.container import build_container
 from looksmith.db.groups import SqlGroupRepository
 from looksmith.db.migrate import upgrade
 from looksmith.domain.models import (
@@ -78,12 +78,12 @@ def run() -> dict[str, float]:
             data_dir=Path(scratch) / "data", rate_limit=RateLimitSettings(enabled=False)
         )
         upgrade(settings.sqlalchemy_url)
-        container = build_container(settings, default_base_url="http://bench")
+        parts = build_api(settings, default_base_url="http://bench")
         try:
-            issued = container.keys.create_tenant(name="bench")
-            tenant_id = container.keys.authenticate(key=issued.key)
-            group_id = _seed(SqlGroupRepository(container.database), tenant_id)
-            client = TestClient(create_app(settings, container=container))  # no workers
+            issued = parts.services.keys.create_tenant(name="bench")
+            tenant_id = parts.services.keys.authenticate(key=issued.key)
+            group_id = _seed(SqlGroupRepository(parts.adapters.database), tenant_id)
+            client = TestClient(create_app(settings, parts=parts))  # no workers
             headers = {"x-api-key": issued.key}
             path = f"/v2/avatar_group/{group_id}/avatars"
 
@@ -99,9 +99,9 @@ def run() -> dict[str, float]:
             def record(*args: object) -> None:
                 statements.append(str(args[2]))
 
-            event.listen(container.database, "before_cursor_execute", record)
+            event.listen(parts.adapters.database, "before_cursor_execute", record)
             listing({}, LOOKS)()
-            event.remove(container.database, "before_cursor_execute", record)
+            event.remove(parts.adapters.database, "before_cursor_execute", record)
             looks_queries = sum("FROM looks" in sql for sql in statements)
 
             everything = _median_ms(listing({}, LOOKS))
@@ -111,7 +111,7 @@ def run() -> dict[str, float]:
                 lambda: client.get("/v2/avatar_group.list", headers=headers).raise_for_status()
             )
         finally:
-            container.database.dispose()
+            parts.adapters.database.dispose()
     return {
         "all_ms": everything,
         "page_ms": page,

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated container on a scratch folder, an app client and API keys.
+"""Shared fixtures: the wired API parts on a scratch folder, an app client and API keys.
 
 With ``LOOKSMITH_REQUIRE_SERVICES=1`` (set by ``.ci/run``) a skipped test fails instead: tests
 that need PostgreSQL, Redis or another service skip when it is missing on a laptop, but CI runs
@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import RateLimitSettings, Settings
-from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
 from tests.support import services
 from tests.support.webhooks import Receiver, receiving
@@ -33,7 +33,7 @@ def postgres_template() -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    """Every test that uses the container runs on SQLite and again on PostgreSQL."""
+    """Every test that uses the API parts runs on SQLite and again on PostgreSQL."""
     if request.param == "sqlite":
         yield None
         return
@@ -56,31 +56,31 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
 
 
 @pytest.fixture
-def container(settings: Settings) -> Iterator[Container]:
-    """A wired container on a migrated database; workers not started."""
+def parts(settings: Settings) -> Iterator[ApiParts]:
+    """The wired API parts on a migrated database; workers not started."""
     upgrade(settings.sqlalchemy_url)
-    built = build_container(settings, default_base_url="http://testserver")
+    built = build_api(settings, default_base_url="http://testserver")
     yield built
-    built.database.dispose()
+    built.adapters.database.dispose()
 
 
 @pytest.fixture
-def client(settings: Settings, container: Container) -> Iterator[TestClient]:
+def client(settings: Settings, parts: ApiParts) -> Iterator[TestClient]:
     """An in-process client of the app, with the worker pool running."""
-    with TestClient(create_app(settings, container=container)) as test_client:
+    with TestClient(create_app(settings, parts=parts)) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def api_key(container: Container) -> str:
+def api_key(parts: ApiParts) -> str:
     """A live key of tenant A."""
-    return container.keys.create_tenant(name="tenant-a").key
+    return parts.services.keys.create_tenant(name="tenant-a").key
 
 
 @pytest.fixture
-def other_key(container: Container) -> str:
+def other_key(parts: ApiParts) -> str:
     """A live key of tenant B."""
-    return container.keys.create_tenant(name="tenant-b").key
+    return parts.services.keys.create_tenant(name="tenant-b").key
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.support.api import MEDIA, blob_count, generate, uploaded, wait_for_terminal
 
 
@@ -13,14 +13,14 @@ def delete(client: TestClient, key: str, asset_id: str):
 
 
 def test_an_upload_and_its_file_are_deleted_and_a_repeat_is_a_404(
-    client: TestClient, api_key: str, container: Container
+    client: TestClient, api_key: str, parts: ApiParts
 ) -> None:
     asset = uploaded(client, api_key, "mp3", "audio/mpeg")
-    before = blob_count(container)
+    before = blob_count(parts)
     gone = delete(client, api_key, asset["id"])
     assert gone.status_code == 200, gone.text
     assert gone.json() == {"code": 100, "data": None, "msg": None, "message": None}
-    assert blob_count(container) == before - 1
+    assert blob_count(parts) == before - 1
     assert client.get(asset["url"]).status_code == 404
     listed = client.get("/v1/asset/list", headers={"x-api-key": api_key}).json()["data"]
     assert listed["total"] == 0
@@ -30,17 +30,17 @@ def test_an_upload_and_its_file_are_deleted_and_a_repeat_is_a_404(
 
 
 def test_another_tenants_asset_is_a_404_and_stays(
-    client: TestClient, api_key: str, other_key: str, container: Container
+    client: TestClient, api_key: str, other_key: str, parts: ApiParts
 ) -> None:
     asset = uploaded(client, api_key, "jpeg", "image/jpeg")
-    before = blob_count(container)
+    before = blob_count(parts)
     assert delete(client, other_key, asset["id"]).status_code == 404
-    assert blob_count(container) == before
+    assert blob_count(parts) == before
     assert client.get(asset["url"]).status_code == 200
 
 
 def test_a_group_made_from_an_upload_keeps_its_picture(
-    client: TestClient, api_key: str, container: Container
+    client: TestClient, api_key: str, parts: ApiParts
 ) -> None:
     asset = uploaded(client, api_key, "jpeg", "image/jpeg")
     created = client.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.support.api import MEDIA, UPLOAD, blob_count
 
 
@@ -37,9 +37,9 @@ def test_a_form_part_named_file_is_stored_byte_for_byte(
 
 
 def test_a_form_without_a_file_part_is_a_400_naming_file_and_stores_nothing(
-    client: TestClient, api_key: str, container: Container
+    client: TestClient, api_key: str, parts: ApiParts
 ) -> None:
-    before = blob_count(container)
+    before = blob_count(parts)
     response = client.post(
         UPLOAD,
         headers={"x-api-key": api_key},
@@ -47,7 +47,7 @@ def test_a_form_without_a_file_part_is_a_400_naming_file_and_stores_nothing(
     )
     assert response.status_code == 400
     assert "file" in response.json()["message"]
-    assert blob_count(container) == before
+    assert blob_count(parts) == before
 
 
 def test_a_form_file_that_is_no_image_is_a_400(client: TestClient, api_key: str) -> None:
@@ -88,12 +88,12 @@ def _nested_form(depth: int) -> bytes:
     ids=["nested-forms", "many-parts", "huge-part-header", "no-boundary"],
 )
 def test_a_hostile_form_is_a_400_and_stores_nothing(
-    client: TestClient, api_key: str, container: Container, body: bytes, content_type: str
+    client: TestClient, api_key: str, parts: ApiParts, body: bytes, content_type: str
 ) -> None:
-    before = blob_count(container)
+    before = blob_count(parts)
     response = client.post(
         UPLOAD, headers={"x-api-key": api_key, "content-type": content_type}, content=body
     )
     assert response.status_code == 400, response.text
     assert response.json()["code"] == 400175
-    assert blob_count(container) == before
+    assert blob_count(parts) == before

@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from looksmith.api.app import create_app
 from looksmith.clock import ManualClock
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import Settings
-from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
 from tests.support.api import MEDIA, blob_count, counts, post_upload, uploaded
 
@@ -22,9 +22,9 @@ ASSET_FIELDS = {
 
 
 @pytest.fixture
-def manual(settings: Settings, container: Container) -> TestClient:
+def manual(settings: Settings, parts: ApiParts) -> TestClient:
     """A client whose jobs only run when the test says so."""
-    return TestClient(create_app(settings, container=container))
+    return TestClient(create_app(settings, parts=parts))
 
 
 @pytest.fixture
@@ -33,12 +33,12 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def timed(settings: Settings, clock: ManualClock) -> Iterator[tuple[TestClient, Container]]:
-    """A client and container whose services read ``clock``."""
+def timed(settings: Settings, clock: ManualClock) -> Iterator[tuple[TestClient, ApiParts]]:
+    """A client and the API parts whose services read ``clock``."""
     upgrade(settings.sqlalchemy_url)
-    container = build_container(settings, default_base_url="http://testserver", clock=clock)
-    yield TestClient(create_app(settings, container=container)), container
-    container.database.dispose()
+    parts = build_api(settings, default_base_url="http://testserver", clock=clock)
+    yield TestClient(create_app(settings, parts=parts)), parts
+    parts.adapters.database.dispose()
 
 
 def error_of(response: Any) -> str:
@@ -89,30 +89,28 @@ def test_audio_and_video_are_stored_as_assets_of_their_type(
     ],
 )  # fmt: skip
 def test_bytes_of_another_family_than_declared_are_refused(
-    manual: TestClient, container: Container, api_key: str, media: str, declared: str, message: str
+    manual: TestClient, parts: ApiParts, api_key: str, media: str, declared: str, message: str
 ):
-    before = counts(container), blob_count(container)
+    before = counts(parts), blob_count(parts)
     response = post_upload(manual, api_key, MEDIA[media](), declared)
     assert response.status_code == 400
     assert error_of(response) == message
-    assert (counts(container), blob_count(container)) == before
+    assert (counts(parts), blob_count(parts)) == before
 
 
-def test_empty_and_oversized_audio_are_refused(
-    manual: TestClient, container: Container, api_key: str
-):
+def test_empty_and_oversized_audio_are_refused(manual: TestClient, parts: ApiParts, api_key: str):
     empty = post_upload(manual, api_key, b"", "audio/mpeg")
     assert (empty.status_code, error_of(empty)) == (
         400, "body: is empty; send the file's bytes as the request body",
     )  # fmt: skip
-    too_big = b"ID3" + b"\0" * container.settings.max_upload_bytes
+    too_big = b"ID3" + b"\0" * parts.adapters.settings.max_upload_bytes
     assert post_upload(manual, api_key, too_big, "audio/mpeg").status_code == 413
-    assert counts(container) == [0, 0, 0, 0, 0]
+    assert counts(parts) == [0, 0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(("media", "kind"), [("mp3", "an audio"), ("webm", "a video")])
 def test_an_audio_or_video_asset_is_no_group_image(
-    manual: TestClient, container: Container, api_key: str, media: str, kind: str
+    manual: TestClient, parts: ApiParts, api_key: str, media: str, kind: str
 ):
     asset = uploaded(manual, api_key, media, f"{'audio/mpeg' if media == 'mp3' else 'video/webm'}")
     photo = uploaded(manual, api_key, "jpeg", "image/jpeg")
@@ -121,7 +119,7 @@ def test_an_audio_or_video_asset_is_no_group_image(
         json={"name": "g", "image_key": photo["image_key"]},
         headers={"x-api-key": api_key},
     ).json()["data"]
-    before = counts(container), blob_count(container)
+    before = counts(parts), blob_count(parts)
     for key in (asset["id"], f"image/{asset['id']}/original"):
         created = manual.post(
             "/v2/photo_avatar/avatar_group/create",
@@ -138,7 +136,7 @@ def test_an_audio_or_video_asset_is_no_group_image(
         )  # fmt: skip
         assert added.status_code == 400
         assert error_of(added) == f"image_keys.1: {key} is {kind} asset, not an image"
-    assert (counts(container), blob_count(container)) == before
+    assert (counts(parts), blob_count(parts)) == before
 
 
 def listing(client: TestClient, key: str, **params: Any) -> dict[str, Any]:
@@ -151,11 +149,11 @@ def listing(client: TestClient, key: str, **params: Any) -> dict[str, Any]:
 
 
 def test_the_list_pages_newest_first_by_token(
-    timed: tuple[TestClient, Container], clock: ManualClock
+    timed: tuple[TestClient, ApiParts], clock: ManualClock
 ):
-    client, container = timed
-    key = container.keys.create_tenant(name="lister").key
-    other = container.keys.create_tenant(name="other").key
+    client, parts = timed
+    key = parts.services.keys.create_tenant(name="lister").key
+    other = parts.services.keys.create_tenant(name="other").key
     ids = []
     for media, declared, step in [
         ("jpeg", "image/jpeg", 0.1), ("mp3", "audio/mpeg", 0.0), ("wav", "audio/wav", 1.7),
@@ -193,18 +191,20 @@ def test_the_list_pages_newest_first_by_token(
 
 
 def test_a_page_is_one_query_and_an_empty_page_still_has_its_total(
-    timed: tuple[TestClient, Container],
+    timed: tuple[TestClient, ApiParts],
 ):
-    client, container = timed
-    key = container.keys.create_tenant(name="lister").key
-    tenant_id = container.keys.authenticate(key=key)
+    client, parts = timed
+    key = parts.services.keys.create_tenant(name="lister").key
+    tenant_id = parts.services.keys.authenticate(key=key)
     uploaded(client, key, "mp3", "audio/mpeg")
     statements: list[str] = []
-    event.listen(container.database, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    first = container.assets.list_assets(tenant_id=tenant_id, limit=1)
+    event.listen(
+        parts.adapters.database, "before_cursor_execute", lambda *a: statements.append(a[2])
+    )
+    first = parts.services.assets.list_assets(tenant_id=tenant_id, limit=1)
     assert (first.total, len(first.assets), first.next_token) == (1, 1, None)
     assert len(statements) == 1
-    empty = container.assets.list_assets(tenant_id=tenant_id, file_type="video")
+    empty = parts.services.assets.list_assets(tenant_id=tenant_id, file_type="video")
     assert (empty.total, list(empty.assets), empty.next_token) == (0, [], None)
     assert len(statements) == 2
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.support.api import generate, wait_for_terminal
 
 STATUS = "/v2/photo_avatar/generation/"
 
 
-def test_missing_wrong_and_revoked_keys_are_401(client: TestClient, container: Container, api_key):
+def test_missing_wrong_and_revoked_keys_are_401(client: TestClient, parts: ApiParts, api_key):
     generation_id = generate(client, api_key)
     assert client.get(STATUS + generation_id).status_code == 401
     assert client.get(STATUS + generation_id, headers={"x-api-key": "lk_wrong"}).status_code == 401
     assert client.get(STATUS + generation_id, headers={"x-api-key": ""}).status_code == 401
 
-    assert container.keys.revoke(prefix=api_key[:10]) == 1
+    assert parts.services.keys.revoke(prefix=api_key[:10]) == 1
     response = client.get(STATUS + generation_id, headers={"x-api-key": api_key})
     assert response.status_code == 401
     assert response.json() == {
@@ -95,12 +95,12 @@ def test_every_response_carries_a_request_id(client: TestClient, api_key):
 
 
 def test_a_bug_answers_a_generic_500_without_a_trace(
-    client: TestClient, container: Container, api_key, monkeypatch
+    client: TestClient, parts: ApiParts, api_key, monkeypatch
 ):
     def explode(**_: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(container.generations, "get", explode)
+    monkeypatch.setattr(parts.services.generations, "get", explode)
     response = client.get(STATUS + "0" * 32, headers={"x-api-key": api_key})
     assert response.status_code == 500
     body = response.json()
@@ -120,9 +120,9 @@ def test_health_and_readiness(client: TestClient):
     assert ready.json() == {"status": "ok", "checks": {"database": True, "workers": True}}
 
 
-def test_not_ready_without_workers(settings, container: Container):
+def test_not_ready_without_workers(settings, parts: ApiParts):
     from looksmith.api.app import create_app
 
-    response = TestClient(create_app(settings, container=container)).get("/readyz")
+    response = TestClient(create_app(settings, parts=parts)).get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": True, "workers": False}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from looksmith.composition.api import ApiParts
 from looksmith.config import RateLimitSettings, Settings
-from looksmith.container import Container
 from tests.support.limits import generate, limited_app
 from tests.support.photos import astronaut_jpeg
 
@@ -18,9 +18,9 @@ def defaults(settings: Settings) -> Settings:
 
 
 def test_a_folder_of_fifty_photos_uploads_without_a_429(
-    defaults: Settings, container: Container, api_key: str
+    defaults: Settings, parts: ApiParts, api_key: str
 ):
-    client = TestClient(limited_app(defaults, container))
+    client = TestClient(limited_app(defaults, parts))
     headers = {"x-api-key": api_key, "content-type": "image/jpeg"}
     photo = astronaut_jpeg()
     answers = [client.post("/v1/asset", content=photo, headers=headers) for _ in range(50)]
@@ -29,9 +29,9 @@ def test_a_folder_of_fifty_photos_uploads_without_a_429(
 
 
 def test_a_hundred_writes_and_two_hundred_reads_pass_at_once(
-    defaults: Settings, container: Container, api_key: str
+    defaults: Settings, parts: ApiParts, api_key: str
 ):
-    client = TestClient(limited_app(defaults, container))
+    client = TestClient(limited_app(defaults, parts))
     assert [generate(client, api_key) for _ in range(100)] == [200] * 100
     reads = [
         client.get("/v2/avatar_group.list", headers={"x-api-key": api_key}).status_code

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
 from looksmith.api.middleware.ratelimit import install_rate_limits
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.domain.limits import TenantLimits
 from looksmith.domain.models import ErrorFormat
 from looksmith.ratelimit.memory import MemoryRateLimiter
@@ -25,9 +25,9 @@ UNKNOWN = "0" * 32
 
 
 @pytest.fixture
-def object_key(container: Container) -> str:
+def object_key(parts: ApiParts) -> str:
     """A key of a tenant that chose the object form (the server's default is the string form)."""
-    return container.keys.create_tenant(name="objects", error_format=ErrorFormat.OBJECT).key
+    return parts.services.keys.create_tenant(name="objects", error_format=ErrorFormat.OBJECT).key
 
 
 def assert_v1(response: Any, status: int, code: int, message: str = "") -> None:
@@ -126,34 +126,34 @@ def test_each_tenant_gets_its_own_format_and_the_rest_the_servers(
 
 
 def test_errors_raised_before_the_auth_dependency_follow_the_same_rule(
-    client: TestClient, container: Container, object_key: str
+    client: TestClient, parts: ApiParts, object_key: str
 ):
     headers = {"x-api-key": object_key, "content-type": "application/json"}
     # FastAPI parses JSON before it runs dependencies; the body limit runs before the app.
     broken = client.post(GENERATE, content=b"{not json", headers=headers)
     assert assert_object(broken, 400, "invalid_parameter")["param"] == "body"
     assert_object(client.get("/v2/no_such_route", headers=headers), 404, "not_found")
-    huge = b"[" + b" " * (container.settings.max_json_bytes + 1) + b"]"
+    huge = b"[" + b" " * (parts.adapters.settings.max_json_bytes + 1) + b"]"
     assert_object(client.post(GENERATE, content=huge, headers=headers), 413, "payload_too_large")
     anonymous = client.post(GENERATE, content=huge, headers={"content-type": "application/json"})
     assert_string(anonymous, 413, "payload_too_large")
 
 
-def test_a_tenants_format_changes_with_keys_set(
-    client: TestClient, container: Container, api_key: str
-):
+def test_a_tenants_format_changes_with_keys_set(client: TestClient, parts: ApiParts, api_key: str):
     bad = {**VALID_BODY, "pose": "sideways"}
     headers = {"x-api-key": api_key}
     assert_string(client.post(GENERATE, json=bad, headers=headers), 400, "invalid_parameter")
-    tenant = container.keys.set_error_format(prefix=api_key[:10], error_format=ErrorFormat.OBJECT)
+    tenant = parts.services.keys.set_error_format(
+        prefix=api_key[:10], error_format=ErrorFormat.OBJECT
+    )
     assert tenant.error_format is ErrorFormat.OBJECT
     assert_object(client.post(GENERATE, json=bad, headers=headers), 400, "invalid_parameter")
-    container.keys.set_error_format(prefix=api_key[:10], error_format=None)
+    parts.services.keys.set_error_format(prefix=api_key[:10], error_format=None)
     assert_string(client.post(GENERATE, json=bad, headers=headers), 400, "invalid_parameter")
 
 
 def test_idempotency_conflicts_are_in_the_tenants_format_and_replays_unchanged(
-    client: TestClient, container: Container, object_key: str
+    client: TestClient, parts: ApiParts, object_key: str
 ):
     headers = {"x-api-key": object_key, "idempotency-key": "order-1"}
     bad = {**VALID_BODY, "pose": "sideways"}
@@ -162,19 +162,19 @@ def test_idempotency_conflicts_are_in_the_tenants_format_and_replays_unchanged(
     other = client.post(GENERATE, json={**bad, "name": "B"}, headers=headers)
     assert_object(other, 409, "idempotency_key_reused")
     # A replay is what was first answered, even after the tenant switched formats.
-    container.keys.set_error_format(prefix=object_key[:10], error_format=ErrorFormat.STRING)
+    parts.services.keys.set_error_format(prefix=object_key[:10], error_format=ErrorFormat.STRING)
     replay = client.post(GENERATE, json=bad, headers=headers)
     assert replay.headers["idempotent-replayed"] == "true"
     assert replay.content == first.content
 
 
 def test_rate_limits_and_quotas_answer_in_the_tenants_format(
-    settings: Settings, container: Container, object_key: str
+    settings: Settings, parts: ApiParts, object_key: str
 ):
-    app = create_app(settings, container=container)
-    install_rate_limits(app, container, MemoryRateLimiter())
-    tenant_id = container.keys.authenticate(key=object_key)
-    container.limits.set_limits(tenant=tenant_id, changes=TenantLimits(max_images=0))
+    app = create_app(settings, parts=parts)
+    install_rate_limits(app, parts, MemoryRateLimiter())
+    tenant_id = parts.services.keys.authenticate(key=object_key)
+    parts.services.limits.set_limits(tenant=tenant_id, changes=TenantLimits(max_images=0))
     client = TestClient(app)
     headers = {"x-api-key": object_key}
     assert_object(
@@ -187,13 +187,13 @@ def test_rate_limits_and_quotas_answer_in_the_tenants_format(
 
 
 def test_a_bug_answers_500_in_the_tenants_format(
-    settings: Settings, container: Container, object_key: str
+    settings: Settings, parts: ApiParts, object_key: str
 ):
     def broken(**_: object) -> None:
         raise RuntimeError("boom")
 
-    container.generations.submit = broken  # type: ignore[method-assign]
-    client = TestClient(create_app(settings, container=container), raise_server_exceptions=False)
+    parts.services.generations.submit = broken  # type: ignore[method-assign]
+    client = TestClient(create_app(settings, parts=parts), raise_server_exceptions=False)
     response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": object_key})
     error = assert_object(response, 500, "internal_error")
     assert response.headers["x-request-id"] in error["message"]

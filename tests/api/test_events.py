@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from looksmith.api.app import create_app
 from looksmith.api.live.progress import ProgressFeed
 from looksmith.api.routes import photo_avatar
+from looksmith.composition.api import ApiParts as ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.domain.models import GenerationStatus, StatusChange
 from looksmith.services.progress import ProgressMap, ProgressService, parse_done, steps
 from tests.support.api import STATUS, generate, wait_for_terminal
@@ -33,9 +33,9 @@ route_wired = pytest.mark.skipif(
 
 
 @pytest.fixture
-def app(settings: Settings, container: Container) -> FastAPI:
+def app(settings: Settings, parts: ApiParts) -> FastAPI:
     """The app, with its progress feed and event streams."""
-    return create_app(settings, container=container)
+    return create_app(settings, parts=parts)
 
 
 @pytest.fixture
@@ -81,8 +81,8 @@ def test_report_of_a_queued_generation_counts_the_jobs_ahead(app: FastAPI, api_k
 
 
 def _get(service: ProgressService, key: str, app: FastAPI, generation_id: str) -> Any:
-    container: Container = app.state.container
-    tenant_id = container.keys.authenticate(key=key)
+    parts: ApiParts = app.state.parts
+    tenant_id = parts.services.keys.authenticate(key=key)
     return service.get(tenant_id=tenant_id, generation_id=generation_id)
 
 

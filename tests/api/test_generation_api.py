@@ -6,7 +6,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.specs import IMAGES_PER_GENERATION
 from tests.support.api import generate, wait_for_terminal
 
@@ -35,12 +35,12 @@ def test_generation_reaches_success_with_four_signed_images(client: TestClient, 
 
 
 def test_status_is_in_progress_with_null_lists_until_rendered(
-    container: Container, settings, api_key: str
+    parts: ApiParts, settings, api_key: str
 ):
     from looksmith.api.app import create_app
 
     # Without entering the client's context the lifespan never starts the workers.
-    client = TestClient(create_app(settings, container=container))
+    client = TestClient(create_app(settings, parts=parts))
     generation_id = generate(client, api_key)
 
     response = client.get(
@@ -57,7 +57,7 @@ def test_status_is_in_progress_with_null_lists_until_rendered(
             "image_key_list": None,
         },
     }
-    assert container.workers.run_until_idle() == 1
+    assert parts.work.pool.run_until_idle() == 1
     done = client.get(
         f"/v2/photo_avatar/generation/{generation_id}", headers={"x-api-key": api_key}
     )

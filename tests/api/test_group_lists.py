@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.db.groups import SqlGroupRepository
 from looksmith.db.tables import images
 from looksmith.domain.models import (
@@ -29,9 +29,9 @@ from tests.support.photos import astronaut_jpeg
 
 
 @pytest.fixture
-def manual(settings: Settings, container: Container) -> TestClient:
+def manual(settings: Settings, parts: ApiParts) -> TestClient:
     """A client whose jobs only run when the test says so."""
-    return TestClient(create_app(settings, container=container))
+    return TestClient(create_app(settings, parts=parts))
 
 
 def _look(tenant_id: str, group_id: str, look_id: str, at: float) -> tuple[Look, StoredImage]:
@@ -47,9 +47,9 @@ def _look(tenant_id: str, group_id: str, look_id: str, at: float) -> tuple[Look,
     return look, image
 
 
-def seed_group(container: Container, tenant_id: str, looks: int, at: float = 1_000.0) -> str:
+def seed_group(parts: ApiParts, tenant_id: str, looks: int, at: float = 1_000.0) -> str:
     """A group with ``looks`` looks (its first one included), straight into the database."""
-    repo = SqlGroupRepository(container.database)
+    repo = SqlGroupRepository(parts.adapters.database)
     group = AvatarGroup(id=new_id(), tenant_id=tenant_id, name="seeded", created_at=at)
     repo.add_group(group, *_look(tenant_id, group.id, group.id, at))
     more = [_look(tenant_id, group.id, new_id(), at + i) for i in range(1, looks)]
@@ -58,8 +58,8 @@ def seed_group(container: Container, tenant_id: str, looks: int, at: float = 1_0
     return group.id
 
 
-def tenant_of(container: Container, key: str) -> str:
-    return container.keys.authenticate(key=key)
+def tenant_of(parts: ApiParts, key: str) -> str:
+    return parts.services.keys.authenticate(key=key)
 
 
 def get(client: TestClient, key: str, path: str, **params: Any) -> dict[str, Any]:
@@ -69,8 +69,8 @@ def get(client: TestClient, key: str, path: str, **params: Any) -> dict[str, Any
     return data
 
 
-def test_without_paging_every_look_of_a_group_is_listed_in_order(manual, container, api_key):
-    group_id = seed_group(container, tenant_of(container, api_key), looks=61)
+def test_without_paging_every_look_of_a_group_is_listed_in_order(manual, parts, api_key):
+    group_id = seed_group(parts, tenant_of(parts, api_key), looks=61)
     listed = get(manual, api_key, f"/v2/avatar_group/{group_id}/avatars")
     assert listed["total_count"] == 61
     ids = [look["id"] for look in listed["avatar_list"]]
@@ -86,9 +86,9 @@ def test_without_paging_every_look_of_a_group_is_listed_in_order(manual, contain
 
 
 def test_page_limit_and_page_size_page_as_asked_and_a_big_limit_reads_as_100(
-    manual, container, api_key
+    manual, parts, api_key
 ):
-    group_id = seed_group(container, tenant_of(container, api_key), looks=120)
+    group_id = seed_group(parts, tenant_of(parts, api_key), looks=120)
     path = f"/v2/avatar_group/{group_id}/avatars"
 
     def sizes(**params: Any) -> tuple[int, int]:
@@ -105,9 +105,9 @@ def test_page_limit_and_page_size_page_as_asked_and_a_big_limit_reads_as_100(
     assert sizes(page_size=10**12) == (120, 100)
 
 
-def test_without_paging_every_group_is_listed(manual, container, api_key):
-    tenant_id = tenant_of(container, api_key)
-    made = [seed_group(container, tenant_id, looks=1, at=1_000.0 + i) for i in range(53)]
+def test_without_paging_every_group_is_listed(manual, parts, api_key):
+    tenant_id = tenant_of(parts, api_key)
+    made = [seed_group(parts, tenant_id, looks=1, at=1_000.0 + i) for i in range(53)]
     listed = get(manual, api_key, "/v2/avatar_group.list")
     assert listed["total_count"] == 53
     assert [group["id"] for group in listed["avatar_group_list"]] == made[::-1]  # newest first
@@ -119,22 +119,22 @@ def test_without_paging_every_group_is_listed(manual, container, api_key):
 
 
 @pytest.fixture
-def statements(container: Container) -> Iterator[list[str]]:
-    """The SQL statements the container's engine runs while the test holds the list."""
+def statements(parts: ApiParts) -> Iterator[list[str]]:
+    """The SQL statements the API parts' engine runs while the test holds the list."""
     seen: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         seen.append(statement)
 
-    event.listen(container.database, "before_cursor_execute", record)
+    event.listen(parts.adapters.database, "before_cursor_execute", record)
     yield seen
-    event.remove(container.database, "before_cursor_execute", record)
+    event.remove(parts.adapters.database, "before_cursor_execute", record)
 
 
-def test_each_listing_is_one_sql_query(container, api_key, statements):
-    tenant_id = tenant_of(container, api_key)
-    group_id = seed_group(container, tenant_id, looks=130)
-    repo = SqlGroupRepository(container.database)
+def test_each_listing_is_one_sql_query(parts, api_key, statements):
+    tenant_id = tenant_of(parts, api_key)
+    group_id = seed_group(parts, tenant_id, looks=130)
+    repo = SqlGroupRepository(parts.adapters.database)
     for offset, limit, rows in ((0, None, 130), (100, 100, 30), (200, 50, 0)):
         statements.clear()
         total, found = repo.list_looks(group_id, offset=offset, limit=limit)
@@ -148,7 +148,7 @@ def test_each_listing_is_one_sql_query(container, api_key, statements):
 
 
 def test_a_group_whose_looks_are_gone_previews_the_picture_it_was_created_from(
-    manual, container, api_key
+    manual, parts, api_key
 ):
     headers = {"x-api-key": api_key}
     photo = astronaut_jpeg()
@@ -185,10 +185,10 @@ def test_a_group_whose_looks_are_gone_previews_the_picture_it_was_created_from(
     assert group["num_looks"] == 0 and previews(group_id)
     assert manual.get(group["preview_image"]).content == photo  # a working link
 
-    blob = container.settings.blob_dir / image_key(group_id)
+    blob = parts.adapters.settings.blob_dir / image_key(group_id)
     assert blob.exists()
     assert manual.delete(f"/v2/avatar_group/{group_id}", headers=headers).status_code == 200
     assert not blob.exists()
-    with container.database.connect() as conn:
+    with parts.adapters.database.connect() as conn:
         left = conn.execute(select(func.count()).select_from(images)).scalar_one()
     assert left == 1  # only the upload

@@ -7,16 +7,16 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from tests.support.api import blob_count, counts, post_upload
 from tests.support.photos import astronaut_jpeg, encode, png_bomb
 
 
 @pytest.fixture
-def manual(settings: Settings, container: Container) -> TestClient:
+def manual(settings: Settings, parts: ApiParts) -> TestClient:
     """A client whose jobs only run when the test says so."""
-    return TestClient(create_app(settings, container=container))
+    return TestClient(create_app(settings, parts=parts))
 
 
 @pytest.mark.parametrize(
@@ -33,26 +33,26 @@ def manual(settings: Settings, container: Container) -> TestClient:
         ("small", "image/png", 400, "body: image is 200x300; the short side must be at least 256"),
     ],
 )
-def test_bad_uploads(manual, container, api_key, data, content_type, status, message):
+def test_bad_uploads(manual, parts, api_key, data, content_type, status, message):
     payload = {
         "truncated": astronaut_jpeg()[:20000],
         "bomb": png_bomb(),
         "big": encode(Image.new("1", (7000, 6000)), "PNG"),
         "small": encode(Image.new("RGB", (200, 300), "red"), "PNG"),
     }.get(data, data)
-    before = counts(container), blob_count(container)
+    before = counts(parts), blob_count(parts)
     response = post_upload(manual, api_key, payload, content_type)
     assert response.status_code == status, response.text
     assert message in response.json()["message"], response.json()
-    assert (counts(container), blob_count(container)) == before
+    assert (counts(parts), blob_count(parts)) == before
 
 
-def test_oversized_body_is_413(manual, container, api_key):
-    too_big = b"\xff\xd8\xff" + b"0" * (container.settings.max_upload_bytes)
+def test_oversized_body_is_413(manual, parts, api_key):
+    too_big = b"\xff\xd8\xff" + b"0" * (parts.adapters.settings.max_upload_bytes)
     response = post_upload(manual, api_key, too_big, "image/jpeg")
     assert response.status_code == 413
     assert response.json()["code"] == 400413
-    assert counts(container) == [0, 0, 0, 0, 0]
+    assert counts(parts) == [0, 0, 0, 0, 0]
 
 
 def test_bytes_decide_the_type_not_the_header(manual, api_key):
@@ -62,7 +62,7 @@ def test_bytes_decide_the_type_not_the_header(manual, api_key):
     assert fetched.headers["content-type"] == "image/jpeg"
 
 
-def upload_and_group(client: TestClient, container: Container, key: str) -> tuple[str, str]:
+def upload_and_group(client: TestClient, parts: ApiParts, key: str) -> tuple[str, str]:
     image_key = post_upload(client, key, astronaut_jpeg(), "image/jpeg").json()["data"]["image_key"]
     response = client.post(
         "/v2/photo_avatar/avatar_group/create",
@@ -74,10 +74,10 @@ def upload_and_group(client: TestClient, container: Container, key: str) -> tupl
 
 
 def test_someone_elses_image_key_or_group_answers_like_an_unknown_one(
-    manual, container, api_key, other_key
+    manual, parts, api_key, other_key
 ):
-    image_key, group_id = upload_and_group(manual, container, api_key)
-    before = counts(container), blob_count(container)
+    image_key, group_id = upload_and_group(manual, parts, api_key)
+    before = counts(parts), blob_count(parts)
     theirs = {"x-api-key": other_key}
     unknown_key, unknown_group = "image/" + "e" * 32 + "/original", "e" * 32
     for key in (image_key, unknown_key):
@@ -104,13 +104,13 @@ def test_someone_elses_image_key_or_group_answers_like_an_unknown_one(
         assert manual.delete(f"/v2/avatar_group/{gid}", headers=theirs).status_code == 404
     assert manual.get(f"/v2/photo_avatar/{group_id}", headers=theirs).status_code == 404
     assert manual.delete(f"/v2/photo_avatar/{group_id}", headers=theirs).status_code == 404
-    assert (counts(container), blob_count(container)) == before
+    assert (counts(parts), blob_count(parts)) == before
 
 
 def test_training_before_a_face_check_twice_at_once_and_looks_before_training(
-    manual, container, api_key
+    manual, parts, api_key
 ):
-    _, group_id = upload_and_group(manual, container, api_key)
+    _, group_id = upload_and_group(manual, parts, api_key)
     mine = {"x-api-key": api_key}
     early = manual.post("/v2/photo_avatar/train", json={"group_id": group_id}, headers=mine)
     assert early.status_code == 400
@@ -118,7 +118,7 @@ def test_training_before_a_face_check_twice_at_once_and_looks_before_training(
         f"No valid image for training found in group {group_id}: "
         "no look has passed its face check yet"
     )
-    container.workers.run_until_idle()  # the face check
+    parts.work.pool.run_until_idle()  # the face check
 
     look_body = {"group_id": group_id, "prompt": "red dress", "orientation": "square",
                  "pose": "close_up", "style": "Pixar"}  # fmt: skip
@@ -130,13 +130,13 @@ def test_training_before_a_face_check_twice_at_once_and_looks_before_training(
 
     first = manual.post("/v2/photo_avatar/train", json={"group_id": group_id}, headers=mine)
     assert first.status_code == 200
-    before = counts(container)
+    before = counts(parts)
     second = manual.post("/v2/photo_avatar/train", json={"group_id": group_id}, headers=mine)
     assert second.status_code == 400
     assert second.json()["error"].endswith("a training of this group is already running")
-    assert counts(container) == before
+    assert counts(parts) == before
 
-    container.workers.run_until_idle()
+    parts.work.pool.run_until_idle()
     status = manual.get(f"/v2/photo_avatar/train/status/{group_id}", headers=mine).json()["data"]
     assert status["status"] == "ready"
     assert (
@@ -154,16 +154,16 @@ def test_training_before_a_face_check_twice_at_once_and_looks_before_training(
         ({"name": ""}, "name: at least 1 character(s)"),
     ],
 )
-def test_add_looks_validation(manual, container, api_key, body, message):
-    image_key, group_id = upload_and_group(manual, container, api_key)
-    before = counts(container)
+def test_add_looks_validation(manual, parts, api_key, body, message):
+    image_key, group_id = upload_and_group(manual, parts, api_key)
+    before = counts(parts)
     payload = {"group_id": group_id, "image_keys": [image_key], "name": "n", **body}
     response = manual.post(
         "/v2/photo_avatar/avatar_group/add", json=payload, headers={"x-api-key": api_key}
     )
     assert response.status_code == 400
     assert response.json()["error"] == message
-    assert counts(container) == before
+    assert counts(parts) == before
 
 
 def test_paging_limits(manual, api_key):

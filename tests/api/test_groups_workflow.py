@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts as ApiParts
 from tests.support.api import (
     LOOK_FIELDS,
     STATUS,
@@ -32,7 +32,7 @@ def test_upload_answers_the_v1_envelope(client: TestClient, api_key: str):
     assert fetched.content == astronaut_jpeg()  # stored byte for byte
 
 
-def test_full_workflow_in_process(client: TestClient, container: Container, api_key: str):
+def test_full_workflow_in_process(client: TestClient, parts: ApiParts, api_key: str):
     asset = upload(client, api_key, astronaut_jpeg())["data"]
     look = create_group(client, api_key, asset["image_key"])
     assert set(look) == LOOK_FIELDS
@@ -118,12 +118,12 @@ def test_a_generated_photo_can_found_a_group(client: TestClient, api_key: str):
 
 @pytest.mark.parametrize("path", ["/v2/photo_avatar_group/{id}", "/v2/avatar_group/{id}"])
 def test_deleting_a_group_removes_looks_and_blobs(
-    client: TestClient, container: Container, api_key: str, path: str
+    client: TestClient, parts: ApiParts, api_key: str, path: str
 ):
     asset = upload(client, api_key, astronaut_jpeg())["data"]
     look = create_group(client, api_key, asset["image_key"])
     wait_for(client, api_key, f"/v2/photo_avatar/{look['id']}", "status", "pending")
-    blobs = container.settings.blob_dir
+    blobs = parts.adapters.settings.blob_dir
     assert (blobs / "image" / look["id"] / "original").exists()
 
     url = path.format(id=look["group_id"])
@@ -147,7 +147,7 @@ def test_deleting_a_look_twice(client: TestClient, api_key: str):
 
 
 def test_deleting_a_generated_look_keeps_its_generations_links(
-    client: TestClient, container: Container, api_key: str
+    client: TestClient, parts: ApiParts, api_key: str
 ):
     asset = upload(client, api_key, astronaut_jpeg())["data"]
     group = create_group(client, api_key, asset["image_key"])["group_id"]

@@ -8,14 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.db.tables import generations
 from tests.support import VALID_BODY
 from tests.support.api import GENERATE
 
 
-def generation_count(container: Container) -> int:
-    with container.database.connect() as conn:
+def generation_count(parts: ApiParts) -> int:
+    with parts.adapters.database.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(generations)).scalar_one())
 
 
@@ -25,22 +25,22 @@ def post(client: TestClient, key: str, idempotency_key: str, body: object):
     )
 
 
-def test_the_same_request_replays_the_first_answer(client: TestClient, container, api_key):
+def test_the_same_request_replays_the_first_answer(client: TestClient, parts, api_key):
     first = post(client, api_key, "order-1", VALID_BODY)
     again = post(client, api_key, "order-1", VALID_BODY)
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
     assert "idempotent-replayed" not in first.headers
-    assert generation_count(container) == 1
+    assert generation_count(parts) == 1
 
 
-def test_a_different_request_with_the_same_key_is_409(client: TestClient, container, api_key):
+def test_a_different_request_with_the_same_key_is_409(client: TestClient, parts, api_key):
     post(client, api_key, "order-2", VALID_BODY)
     other = post(client, api_key, "order-2", {**VALID_BODY, "name": "Someone else"})
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key_reused"
-    assert generation_count(container) == 1
+    assert generation_count(parts) == 1
 
 
 def test_keys_are_per_tenant_and_errors_are_replayed(client: TestClient, api_key, other_key):
@@ -61,16 +61,16 @@ def test_malformed_keys_are_400(client: TestClient, api_key, key):
     assert response.json()["error"].startswith("Idempotency-Key: ")
 
 
-def test_a_key_still_in_flight_is_409(client: TestClient, container: Container, api_key):
+def test_a_key_still_in_flight_is_409(client: TestClient, parts: ApiParts, api_key):
     entered, release = threading.Event(), threading.Event()
-    real_submit = container.generations.submit
+    real_submit = parts.services.generations.submit
 
     def slow_submit(**kwargs):  # type: ignore[no-untyped-def]
         entered.set()
         release.wait(10)
         return real_submit(**kwargs)
 
-    container.generations.submit = slow_submit  # type: ignore[method-assign]
+    parts.services.generations.submit = slow_submit  # type: ignore[method-assign]
     results = {}
     first = threading.Thread(
         target=lambda: results.setdefault("first", post(client, api_key, "slow", VALID_BODY))

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
 from looksmith.clock import ManualClock
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import Settings
-from looksmith.container import Container, build_container
 from looksmith.db.migrate import upgrade
 from tests.support.api import generate
 
@@ -22,19 +22,19 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def timed(settings: Settings, clock: ManualClock) -> Iterator[tuple[TestClient, Container, str]]:
+def timed(settings: Settings, clock: ManualClock) -> Iterator[tuple[TestClient, ApiParts, str]]:
     """A client whose service reads ``clock``; the jobs run by hand."""
     upgrade(settings.sqlalchemy_url)
-    container = build_container(settings, default_base_url="http://testserver", clock=clock)
-    key = container.keys.create_tenant(name="timed").key
-    yield TestClient(create_app(settings, container=container)), container, key
-    container.database.dispose()
+    parts = build_api(settings, default_base_url="http://testserver", clock=clock)
+    key = parts.services.keys.create_tenant(name="timed").key
+    yield TestClient(create_app(settings, parts=parts)), parts, key
+    parts.adapters.database.dispose()
 
 
-def image_urls(timed: tuple[TestClient, Container, str]) -> list[str]:
-    client, container, key = timed
+def image_urls(timed: tuple[TestClient, ApiParts, str]) -> list[str]:
+    client, parts, key = timed
     generation_id = generate(client, key)
-    container.workers.run_until_idle()
+    parts.work.pool.run_until_idle()
     status = client.get(f"/v2/photo_avatar/generation/{generation_id}", headers={"x-api-key": key})
     urls: list[str] = status.json()["data"]["image_url_list"]
     return urls

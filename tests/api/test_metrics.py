@@ -13,8 +13,8 @@ from sqlalchemy import text
 from looksmith.api.app import create_app
 from looksmith.api.middleware.fast_lane import STATUS_ROUTE
 from looksmith.api.middleware.metrics import UNMATCHED, JobCollector
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.db.workers import SqlWorkerRegistry
 from tests.support.api import STATUS, generate
 
@@ -23,9 +23,9 @@ RENDER = "render_generation"
 
 
 @pytest.fixture
-def app(settings: Settings, container: Container) -> FastAPI:
+def app(settings: Settings, parts: ApiParts) -> FastAPI:
     """The app, with the metrics ``create_app`` installs."""
-    return create_app(settings, container=container)
+    return create_app(settings, parts=parts)
 
 
 @pytest.fixture
@@ -84,15 +84,15 @@ def test_fast_lane_label_is_the_status_routes_own_template(idle_client: TestClie
 
 
 def test_fast_lane_answers_count_under_the_status_template(
-    app: FastAPI, idle_client: TestClient, container: Container, api_key: str
+    app: FastAPI, idle_client: TestClient, parts: ApiParts, api_key: str
 ):
     generation_id = generate(idle_client, api_key)
-    assert container.workers.run_until_idle() == 1
+    assert parts.work.pool.run_until_idle() == 1
     headers = {"x-api-key": api_key}
     for _ in range(3):  # the route answers the first poll, the fast lane the others
         response = idle_client.get(STATUS + generation_id, headers=headers)
         assert response.json()["data"]["status"] == "success"
-    tenant_id = container.keys.cached_tenant(api_key)
+    tenant_id = parts.services.keys.cached_tenant(api_key)
     assert tenant_id is not None
     assert app.state.status_bodies.cached(tenant_id, generation_id) is not None
 
@@ -103,14 +103,14 @@ def test_fast_lane_answers_count_under_the_status_template(
 
 
 def test_job_figures_come_from_the_jobs_table(
-    idle_client: TestClient, container: Container, api_key: str
+    idle_client: TestClient, parts: ApiParts, api_key: str
 ):
     generate(idle_client, api_key)
     before = scrape(idle_client)
     assert value(before, "looksmith_jobs", kind=RENDER, state="queued") == 1
     assert value(before, "looksmith_queue_depth") == 1
 
-    container.workers.run_until_idle()
+    parts.work.pool.run_until_idle()
     samples = scrape(idle_client)
 
     assert value(samples, "looksmith_jobs", kind=RENDER, state="done") == 1
@@ -123,12 +123,10 @@ def test_job_figures_come_from_the_jobs_table(
     assert took is not None and took >= 0
 
 
-def test_worker_heartbeats_appear_once_a_worker_registers(
-    idle_client: TestClient, container: Container
-):
+def test_worker_heartbeats_appear_once_a_worker_registers(idle_client: TestClient, parts: ApiParts):
     name = "looksmith_worker_heartbeat_timestamp_seconds"
     assert not any(key[0] == name for key in scrape(idle_client))
-    registry = SqlWorkerRegistry(container.database)
+    registry = SqlWorkerRegistry(parts.adapters.database)
     registry.register(worker_id="celery@gpu-1", kind="celery", host="gpu-1", pid=7, now=100.0)
     registry.heartbeat(worker_id="celery@gpu-1", now=160.5)
 
@@ -138,9 +136,9 @@ def test_worker_heartbeats_appear_once_a_worker_registers(
 
 
 def test_http_metrics_survive_a_database_outage(
-    idle_client: TestClient, container: Container, caplog: pytest.LogCaptureFixture
+    idle_client: TestClient, parts: ApiParts, caplog: pytest.LogCaptureFixture
 ):
-    with container.database.begin() as conn:
+    with parts.adapters.database.begin() as conn:
         conn.execute(text("DROP TABLE jobs"))
     idle_client.get("/healthz")
 

@@ -10,7 +10,7 @@ import av
 import pytest
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from tests.support.api import LOOK_FIELDS, completed_look, post, wait_for
 
 MOTION_TYPES = ["expressive", "consistent", "consistent_gen_3", "hailuo_2", "veo2",
@@ -123,7 +123,7 @@ def _sound_done(client: TestClient, key: str, look_id: str) -> dict[str, Any]:
     ],
 )
 def test_add_motion_refuses_bad_fields(
-    client: TestClient, container: Container, api_key: str, body: dict[str, str], message: str
+    client: TestClient, parts: ApiParts, api_key: str, body: dict[str, str], message: str
 ):
     source = completed_look(client, api_key)
     response = post(client, api_key, "add_motion", {"id": source["id"], **body})
@@ -166,10 +166,10 @@ def test_wrong_targets_get_a_reason(client: TestClient, api_key: str, other_key:
 
 
 def test_deleting_looks_and_groups_removes_motion_blobs(
-    client: TestClient, container: Container, api_key: str
+    client: TestClient, parts: ApiParts, api_key: str
 ):
     source = completed_look(client, api_key)
-    blobs = container.settings.blob_dir
+    blobs = parts.adapters.settings.blob_dir
     first = finished(client, api_key, add_motion(client, api_key, source["id"])["id"])
     second = finished(client, api_key, add_motion(client, api_key, source["id"])["id"])
     for look in (first, second):
@@ -197,10 +197,8 @@ def test_motion_links_are_signed(client: TestClient, api_key: str):
     assert client.get(url.replace("preview.mp4", "other.mp4")).status_code == 404
 
 
-def test_motion_look_is_not_a_training_photo(
-    client: TestClient, container: Container, api_key: str
-):
+def test_motion_look_is_not_a_training_photo(client: TestClient, parts: ApiParts, api_key: str):
     source = completed_look(client, api_key)
     finished(client, api_key, add_motion(client, api_key, source["id"])["id"])
-    group_repo = container.groups._groups  # the repository the training service asks
+    group_repo = parts.services.groups._groups  # the repository the training service asks
     assert [look.id for look in group_repo.training_looks(source["group_id"])] == [source["id"]]

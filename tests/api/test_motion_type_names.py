@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.motion import MotionType
 from tests.support.api import completed_look, post
 
 
 def test_names_from_heygens_guide_and_clients_make_motion_looks(
-    client: TestClient, container: Container, api_key: str
+    client: TestClient, parts: ApiParts, api_key: str
 ):
     source = completed_look(client, api_key)
-    tenant_id = container.keys.authenticate(key=api_key)
+    tenant_id = parts.services.keys.authenticate(key=api_key)
     expected = {
         "runway_gen3": MotionType.CONSISTENT_GEN_3,
         "runway_gen4": MotionType.CONSISTENT,
@@ -24,7 +24,9 @@ def test_names_from_heygens_guide_and_clients_make_motion_looks(
     for name, character in expected.items():
         response = post(client, api_key, "add_motion", {"id": source["id"], "motion_type": name})
         assert response.status_code == 200, (name, response.text)
-        look = container.groups.look(tenant_id=tenant_id, look_id=response.json()["data"]["id"])
+        look = parts.services.groups.look(
+            tenant_id=tenant_id, look_id=response.json()["data"]["id"]
+        )
         assert look.motion is not None and look.motion.motion_type is character
 
 

@@ -11,8 +11,9 @@ import dataclasses
 from fastapi.testclient import TestClient
 
 from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
+from looksmith.composition.api import ApiParts as ApiParts
+from looksmith.composition.services import build_limit_service
 from looksmith.config import RateLimitSettings, Settings
-from looksmith.container import Container, build_limit_service
 from looksmith.domain.limits import TenantLimits
 from tests.support import VALID_BODY
 from tests.support.limits import generate, limited_app
@@ -22,20 +23,20 @@ GENERATE = "/v2/photo_avatar/photo/generate"
 STATUS = "/v2/photo_avatar/generation/"
 
 
-def tenant_of(container: Container, key: str) -> str:
-    return container.keys.authenticate(key=key)
+def tenant_of(parts: ApiParts, key: str) -> str:
+    return parts.services.keys.authenticate(key=key)
 
 
-def limit(container: Container, key: str, **changes: float) -> None:
+def limit(parts: ApiParts, key: str, **changes: float) -> None:
     """Override limits of the key's tenant."""
-    container.limits.set_limits(tenant=tenant_of(container, key), changes=TenantLimits(**changes))
+    parts.services.limits.set_limits(tenant=tenant_of(parts, key), changes=TenantLimits(**changes))
 
 
 def test_writes_past_the_burst_get_429_with_headers(
-    settings: Settings, container: Container, api_key: str
+    settings: Settings, parts: ApiParts, api_key: str
 ):
-    limit(container, api_key, requests_per_second=0.5, burst=3)
-    client = TestClient(limited_app(settings, container))
+    limit(parts, api_key, requests_per_second=0.5, burst=3)
+    client = TestClient(limited_app(settings, parts))
     for _ in range(3):
         assert generate(client, api_key) == 200
     response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
@@ -54,36 +55,34 @@ def test_writes_past_the_burst_get_429_with_headers(
 
 
 def test_another_tenant_keeps_its_own_budget(
-    settings: Settings, container: Container, api_key: str, other_key: str
+    settings: Settings, parts: ApiParts, api_key: str, other_key: str
 ):
-    limit(container, api_key, requests_per_second=0.5, burst=1)
-    client = TestClient(limited_app(settings, container))
+    limit(parts, api_key, requests_per_second=0.5, burst=1)
+    client = TestClient(limited_app(settings, parts))
     assert generate(client, api_key) == 200
     assert generate(client, api_key) == 429
     assert generate(client, other_key) == 200
 
 
-def test_admitted_requests_carry_their_bucket(
-    settings: Settings, container: Container, api_key: str
-):
-    client = TestClient(limited_app(settings, container))
+def test_admitted_requests_carry_their_bucket(settings: Settings, parts: ApiParts, api_key: str):
+    client = TestClient(limited_app(settings, parts))
     response = client.get("/v2/avatar_group.list", headers={"x-api-key": api_key})
     assert response.status_code == 200
     assert response.headers["ratelimit-policy"] == '"read";q=200;w=2'
     assert response.headers["ratelimit"] == '"read";r=199;t=1'
 
 
-def test_unknown_keys_answer_401_not_429(settings: Settings, container: Container):
-    client = TestClient(limited_app(settings, container))
+def test_unknown_keys_answer_401_not_429(settings: Settings, parts: ApiParts):
+    client = TestClient(limited_app(settings, parts))
     for _ in range(3):
         assert generate(client, "lk_unknown") == 401
 
 
 def test_queued_jobs_quota_refuses_and_stores_nothing(
-    settings: Settings, container: Container, api_key: str
+    settings: Settings, parts: ApiParts, api_key: str
 ):
-    limit(container, api_key, max_queued_jobs=2)
-    client = TestClient(limited_app(settings, container))
+    limit(parts, api_key, max_queued_jobs=2)
+    client = TestClient(limited_app(settings, parts))
     assert generate(client, api_key) == 200
     assert generate(client, api_key) == 200
     response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
@@ -91,18 +90,18 @@ def test_queued_jobs_quota_refuses_and_stores_nothing(
     assert response.json()["code"] == "rate_limit_exceeded"
     assert response.headers["retry-after"] == "5"
     assert response.headers["ratelimit"] == '"jobs";r=0;t=5'
-    usage = container.limits.view(tenant=tenant_of(container, api_key)).usage
+    usage = parts.services.limits.view(tenant=tenant_of(parts, api_key)).usage
     assert usage.queued_jobs == 2  # the refused request created no generation and no job
-    assert container.workers is not None
-    container.workers.run_until_idle()
+    assert parts.work.pool is not None
+    parts.work.pool.run_until_idle()
     assert generate(client, api_key) == 200  # finished jobs free the quota
 
 
 def test_image_quota_refuses_uploads_and_generations(
-    settings: Settings, container: Container, api_key: str
+    settings: Settings, parts: ApiParts, api_key: str
 ):
-    limit(container, api_key, max_images=5)
-    client = TestClient(limited_app(settings, container))
+    limit(parts, api_key, max_images=5)
+    client = TestClient(limited_app(settings, parts))
     headers = {"x-api-key": api_key, "content-type": "image/jpeg"}
     assert client.post("/v1/asset", content=astronaut_jpeg(), headers=headers).status_code == 200
     assert generate(client, api_key) == 200  # 1 stored + 4 to come = 5
@@ -112,24 +111,24 @@ def test_image_quota_refuses_uploads_and_generations(
     assert refused.json()["code"] == 401028
     assert int(refused.headers["retry-after"]) >= 1
     assert generate(client, api_key) == 429
-    usage = container.limits.view(tenant=tenant_of(container, api_key)).usage
+    usage = parts.services.limits.view(tenant=tenant_of(parts, api_key)).usage
     assert (usage.images, usage.pending_images) == (1, 4)
 
 
 def test_cached_status_polls_are_not_rate_limited(
-    settings: Settings, container: Container, api_key: str
+    settings: Settings, parts: ApiParts, api_key: str
 ):
     low_reads = settings.model_copy(
         update={"rate_limit": RateLimitSettings(read_rps=0.01, read_burst=2)}
     )
-    wired = dataclasses.replace(
-        container, limits=build_limit_service(low_reads, container.database, container.clock)
-    )
+    adapters = parts.adapters
+    limits = build_limit_service(low_reads, adapters.repos.tenant_limits, adapters.clock)
+    wired = dataclasses.replace(parts, services=dataclasses.replace(parts.services, limits=limits))
     client = TestClient(limited_app(settings, wired))
     response = client.post(GENERATE, json=VALID_BODY, headers={"x-api-key": api_key})
     generation_id = response.json()["data"]["generation_id"]
-    assert container.workers is not None
-    container.workers.run_until_idle()
+    assert parts.work.pool is not None
+    parts.work.pool.run_until_idle()
     # The first poll goes through the route (one read token) and fills the fast lane's cache.
     for _ in range(10):
         poll = client.get(STATUS + generation_id, headers={"x-api-key": api_key})
@@ -139,40 +138,40 @@ def test_cached_status_polls_are_not_rate_limited(
     assert client.get("/v2/avatar_group.list", headers={"x-api-key": api_key}).status_code == 429
 
 
-def submit(container: Container, tenant_id: str) -> str:
+def submit(parts: ApiParts, tenant_id: str) -> str:
     request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
-    return container.generations.submit(tenant_id=tenant_id, request=request).id
+    return parts.services.generations.submit(tenant_id=tenant_id, request=request).id
 
 
-def test_workers_skip_tenants_at_their_running_cap(container: Container):
-    a = container.keys.create_tenant(name="capped").tenant.id
-    b = container.keys.create_tenant(name="free").tenant.id
-    container.limits.set_limits(tenant=a, changes=TenantLimits(max_running_jobs=1))
-    a_jobs = [submit(container, a) for _ in range(2)]
-    b_jobs = [submit(container, b) for _ in range(2)]
-    now, claim = container.clock.now(), container.jobs.claim
+def test_workers_skip_tenants_at_their_running_cap(parts: ApiParts):
+    a = parts.services.keys.create_tenant(name="capped").tenant.id
+    b = parts.services.keys.create_tenant(name="free").tenant.id
+    parts.services.limits.set_limits(tenant=a, changes=TenantLimits(max_running_jobs=1))
+    a_jobs = [submit(parts, a) for _ in range(2)]
+    b_jobs = [submit(parts, b) for _ in range(2)]
+    now, claim = parts.adapters.clock.now(), parts.adapters.jobs.claim
     claimed = [claim(now=now, lease_seconds=60) for _ in range(4)]
     assert [job.target_id if job else None for job in claimed] == [a_jobs[0], *b_jobs, None]
     first = claimed[0]
     assert first is not None
     late = dict(now=now, lease_seconds=60, worker_id="w")
-    assert container.jobs.claim_target(first.kind, a_jobs[1], **late) is None
-    container.jobs.finish(first, failed=False, error=None, now=now)
+    assert parts.adapters.jobs.claim_target(first.kind, a_jobs[1], **late) is None
+    parts.adapters.jobs.finish(first, failed=False, error=None, now=now)
     second = claim(now=now, lease_seconds=60)
     assert second is not None and second.target_id == a_jobs[1]
 
 
 def test_a_refusal_is_not_replayed_to_the_retry_it_invites(
-    settings: Settings, container: Container, api_key: str
+    settings: Settings, parts: ApiParts, api_key: str
 ):
-    limit(container, api_key, max_queued_jobs=1)
-    client = TestClient(limited_app(settings, container))
+    limit(parts, api_key, max_queued_jobs=1)
+    client = TestClient(limited_app(settings, parts))
     assert generate(client, api_key) == 200
     headers = {"x-api-key": api_key, "idempotency-key": "retry-me"}
     refused = client.post(GENERATE, json=VALID_BODY, headers=headers)
     assert refused.status_code == 429
-    assert container.workers is not None
-    container.workers.run_until_idle()
+    assert parts.work.pool is not None
+    parts.work.pool.run_until_idle()
     retried = client.post(GENERATE, json=VALID_BODY, headers=headers)
     assert retried.status_code == 200  # run afresh, not the stored 429
     assert "idempotent-replayed" not in retried.headers

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.db.tables import generations, jobs
 from tests.support import VALID_BODY
 
@@ -32,8 +32,8 @@ ENUMS = {
 }
 
 
-def nothing_created(container: Container) -> bool:
-    with container.database.connect() as conn:
+def nothing_created(parts: ApiParts) -> bool:
+    with parts.adapters.database.connect() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(t)).scalar_one()
             for t in (generations, jobs)
@@ -47,17 +47,17 @@ def post(client: TestClient, key: str, body: object) -> tuple[int, dict]:
 
 
 @pytest.mark.parametrize("field", list(VALID_BODY))
-def test_each_field_is_required(client: TestClient, container: Container, api_key: str, field):
+def test_each_field_is_required(client: TestClient, parts: ApiParts, api_key: str, field):
     body = {k: v for k, v in VALID_BODY.items() if k != field}
     status, payload = post(client, api_key, body)
     assert status == 400
     assert payload == {"error": f"{field}: is required", "code": "invalid_parameter", "data": None}
-    assert nothing_created(container)
+    assert nothing_created(parts)
 
 
 @pytest.mark.parametrize(("field", "allowed"), list(ENUMS.items()))
 def test_enums_are_exact_and_case_sensitive(
-    client: TestClient, container: Container, api_key: str, field, allowed
+    client: TestClient, parts: ApiParts, api_key: str, field, allowed
 ):
     for value in (
         allowed[0].lower() if allowed[0] != allowed[0].lower() else allowed[0].upper(),
@@ -68,7 +68,7 @@ def test_enums_are_exact_and_case_sensitive(
         assert payload["error"].startswith(f"{field}: must be one of: ")
         for option in allowed:
             assert option in payload["error"]
-    assert nothing_created(container)
+    assert nothing_created(parts)
 
 
 @pytest.mark.parametrize(("field", "allowed"), list(ENUMS.items()))
@@ -78,14 +78,14 @@ def test_every_documented_enum_value_is_accepted(client: TestClient, api_key: st
         assert status == 200, payload
 
 
-def test_appearance_length_bounds(client: TestClient, container: Container, api_key: str):
+def test_appearance_length_bounds(client: TestClient, parts: ApiParts, api_key: str):
     status, payload = post(client, api_key, {**VALID_BODY, "appearance": "x" * 1001})
     assert (status, payload["error"]) == (400, "appearance: at most 1000 characters")
     status, payload = post(client, api_key, {**VALID_BODY, "appearance": ""})
     assert (status, payload["error"]) == (400, "appearance: at least 1 character(s)")
     status, payload = post(client, api_key, {**VALID_BODY, "appearance": "   "})
     assert (status, payload["error"]) == (400, "appearance: must not be empty")
-    assert nothing_created(container)
+    assert nothing_created(parts)
     status, _ = post(client, api_key, {**VALID_BODY, "appearance": "x" * 1000})
     assert status == 200
 
@@ -101,15 +101,15 @@ def test_appearance_length_bounds(client: TestClient, container: Container, api_
     ],
 )
 def test_wrong_types_name_the_field(
-    client: TestClient, container: Container, api_key: str, body, message
+    client: TestClient, parts: ApiParts, api_key: str, body, message
 ):
     status, payload = post(client, api_key, body)
     assert status == 400
     assert payload["error"].startswith(message)
-    assert nothing_created(container)
+    assert nothing_created(parts)
 
 
-def test_malformed_json_is_400(client: TestClient, container: Container, api_key: str):
+def test_malformed_json_is_400(client: TestClient, parts: ApiParts, api_key: str):
     response = client.post(
         GENERATE,
         content=b'{"name": ',
@@ -117,18 +117,18 @@ def test_malformed_json_is_400(client: TestClient, container: Container, api_key
     )
     assert response.status_code == 400
     assert response.json()["error"] == "body: is not valid JSON"
-    assert nothing_created(container)
+    assert nothing_created(parts)
 
 
 def test_unknown_fields_are_ignored_and_callbacks_stored(
-    client: TestClient, container: Container, api_key: str
+    client: TestClient, parts: ApiParts, api_key: str
 ):
     body = {**VALID_BODY, "image_url": "x", "extra": {"a": 1}, "callback_id": "cb-1"}
     body["callback_url"] = "https://example.invalid/hook"
     status, payload = post(client, api_key, body)
     assert status == 200
     generation_id = payload["data"]["generation_id"]
-    with container.database.connect() as conn:
+    with parts.adapters.database.connect() as conn:
         row = conn.execute(select(generations).where(generations.c.id == generation_id)).one()
     assert (row.callback_url, row.callback_id) == ("https://example.invalid/hook", "cb-1")
 
@@ -141,7 +141,7 @@ def test_object_error_format_by_setting(tmp_path):
     settings = Settings(data_dir=tmp_path / "object", error_format=ErrorFormat.OBJECT)
     upgrade(settings.sqlalchemy_url)
     app = create_app(settings)
-    key = app.state.container.keys.create_tenant(name="object").key
+    key = app.state.parts.services.keys.create_tenant(name="object").key
     client = TestClient(app)
 
     response = client.post(
@@ -160,7 +160,7 @@ def test_object_error_format_by_setting(tmp_path):
     }
 
 
-def test_nul_characters_are_a_clear_400(client: TestClient, container: Container, api_key: str):
+def test_nul_characters_are_a_clear_400(client: TestClient, parts: ApiParts, api_key: str):
     for field in ("name", "appearance", "callback_id", "callback_url"):
         body = {**VALID_BODY, field: "a\x00b"}
         response = client.post(GENERATE, json=body, headers={"x-api-key": api_key})

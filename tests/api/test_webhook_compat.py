@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.db.webhooks import SqlWebhookStore
 from looksmith.domain.models import image_key
 from tests.support.photos import astronaut_jpeg, coffee_jpeg
@@ -47,9 +47,9 @@ LOOKSMITH_EVENTS = [
 
 
 @pytest.fixture
-def api(settings: Settings, container: Container) -> TestClient:
+def api(settings: Settings, parts: ApiParts) -> TestClient:
     """The app, its worker pool and webhook deliverer not started."""
-    return TestClient(create_app(settings, container=container))
+    return TestClient(create_app(settings, parts=parts))
 
 
 def add(api: TestClient, key: str, **body: Any) -> dict[str, Any]:
@@ -148,44 +148,42 @@ def test_delete_with_the_id_in_the_path_works_like_the_query_form(
 # The events of face checks, sound effects and upscales, as the outbox records them.
 
 
-def recorded(container: Container, tenant_id: str) -> list[dict[str, Any]]:
+def recorded(parts: ApiParts, tenant_id: str) -> list[dict[str, Any]]:
     """The tenant's recorded event bodies, oldest first (one endpoint: one delivery each)."""
-    store = SqlWebhookStore(container.database)
+    store = SqlWebhookStore(parts.adapters.database)
     rows = store.list_deliveries(tenant_id, endpoint_id=None, limit=100)
     return [json.loads(row.payload) for row in reversed(rows)]
 
 
-def checked_look(container: Container, tenant_id: str, photo: bytes) -> str:
-    image = container.assets.upload(tenant_id=tenant_id, data=photo, content_type="image/jpeg")
-    look = container.groups.create_group(
+def checked_look(parts: ApiParts, tenant_id: str, photo: bytes) -> str:
+    image = parts.services.assets.upload(tenant_id=tenant_id, data=photo, content_type="image/jpeg")
+    look = parts.services.groups.create_group(
         tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
     )
-    container.groups.run(look.id)  # the face check
+    parts.services.groups.run(look.id)  # the face check
     return look.id
 
 
-def test_face_checks_sound_effects_and_upscales_send_their_outcomes(
-    container: Container, api_key: str
-):
-    tenant_id = container.keys.authenticate(key=api_key)
-    container.webhooks.add_endpoint(tenant_id=tenant_id, url=PUBLIC_URL, events=None)
-    look_id = checked_look(container, tenant_id, astronaut_jpeg())
-    faceless_id = checked_look(container, tenant_id, coffee_jpeg())
-    motion = container.motion.add_motion(
+def test_face_checks_sound_effects_and_upscales_send_their_outcomes(parts: ApiParts, api_key: str):
+    tenant_id = parts.services.keys.authenticate(key=api_key)
+    parts.services.webhooks.add_endpoint(tenant_id=tenant_id, url=PUBLIC_URL, events=None)
+    look_id = checked_look(parts, tenant_id, astronaut_jpeg())
+    faceless_id = checked_look(parts, tenant_id, coffee_jpeg())
+    motion = parts.services.motion.add_motion(
         tenant_id=tenant_id, look_id=look_id, prompt=None, motion_type=None
     )
-    container.motion.run(motion.id)
-    sound_id = container.sound_effects.add(tenant_id=tenant_id, look_id=motion.id)
-    container.sound_effects.run(motion.id)
-    second_sound_id = container.sound_effects.add(tenant_id=tenant_id, look_id=motion.id)
-    container.sound_effects.give_up(motion.id, "failed; please try again")
-    lost = container.motion.upscale(tenant_id=tenant_id, look_id=motion.id)
-    container.motion.give_up(lost.id, "failed; please try again")
-    upscaled = container.motion.upscale(tenant_id=tenant_id, look_id=motion.id)
-    container.motion.run(upscaled.id)
-    container.motion.run(upscaled.id)  # a rerun after success sends nothing more
+    parts.services.motion.run(motion.id)
+    sound_id = parts.services.sound_effects.add(tenant_id=tenant_id, look_id=motion.id)
+    parts.services.sound_effects.run(motion.id)
+    second_sound_id = parts.services.sound_effects.add(tenant_id=tenant_id, look_id=motion.id)
+    parts.services.sound_effects.give_up(motion.id, "failed; please try again")
+    lost = parts.services.motion.upscale(tenant_id=tenant_id, look_id=motion.id)
+    parts.services.motion.give_up(lost.id, "failed; please try again")
+    upscaled = parts.services.motion.upscale(tenant_id=tenant_id, look_id=motion.id)
+    parts.services.motion.run(upscaled.id)
+    parts.services.motion.run(upscaled.id)  # a rerun after success sends nothing more
 
-    events = recorded(container, tenant_id)
+    events = recorded(parts, tenant_id)
     assert [event["event_type"] for event in events] == [
         "photo_avatar_face_check.success",
         "photo_avatar_face_check.fail",

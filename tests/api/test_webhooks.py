@@ -1,6 +1,6 @@
 """Webhook endpoints, the outbox, retries and redelivery, on SQLite and PostgreSQL.
 
-The services are built by hand from the container's parts, and the router is added to the app
+The services are built by hand from the API parts, and the router is added to the app
 here, so these tests do not depend on how the composition root wires webhooks.
 """
 
@@ -22,8 +22,8 @@ from looksmith.api.app import create_app
 from looksmith.api.routes.webhooks import router
 from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.db.repositories import SqlGenerationRepository
 from looksmith.db.tables import webhook_deliveries
 from looksmith.db.webhooks import SqlWebhookStore
@@ -73,9 +73,9 @@ class StubGroups:
 
 @dataclass
 class Kit:
-    """The webhook parts, wired by hand around a container."""
+    """The webhook parts, wired by hand around the API parts."""
 
-    container: Container
+    parts: ApiParts
     clock: ManualClock
     store: SqlWebhookStore
     service: WebhookService
@@ -90,18 +90,18 @@ def no_dns(host: str, port: int) -> list[str]:
 
 
 @pytest.fixture
-def kit(container: Container, settings: Settings) -> Iterator[Kit]:
+def kit(parts: ApiParts, settings: Settings) -> Iterator[Kit]:
     clock = ManualClock()
-    store = SqlWebhookStore(container.database)
+    store = SqlWebhookStore(parts.adapters.database)
     guard = AddressGuard(allow_private=False, resolver=no_dns)
     secret = load_or_create_secret(settings.secret_file)
     sender = FakeSender()
     groups: dict[str, AvatarGroup] = {}
     dispatcher = WebhookDispatcher(
         store=store,
-        generations=SqlGenerationRepository(container.database),
+        generations=SqlGenerationRepository(parts.adapters.database),
         groups=StubGroups(groups),  # type: ignore[arg-type]
-        images=container.images,
+        images=parts.services.images,
         sender=sender,
         guard=guard,
         clock=clock,
@@ -110,21 +110,21 @@ def kit(container: Container, settings: Settings) -> Iterator[Kit]:
     )
     service = WebhookService(store=store, guard=guard, clock=clock, install_secret=secret)
     deliverer = WebhookDeliverer(service=dispatcher, clock=clock, concurrency=2)
-    yield Kit(container, clock, store, service, dispatcher, deliverer, sender, groups)
+    yield Kit(parts, clock, store, service, dispatcher, deliverer, sender, groups)
     deliverer.stop()
 
 
 @pytest.fixture
 def app_client(kit: Kit, settings: Settings) -> TestClient:
-    app = create_app(settings, container=kit.container)
+    app = create_app(settings, parts=kit.parts)
     app.include_router(router)
     app.state.webhooks = kit.service
     # Not entered as a context manager: the worker pool stays off, the tests drive the work.
     return TestClient(app)
 
 
-def tenant_of(container: Container, key: str) -> str:
-    return container.keys.authenticate(key=key)
+def tenant_of(parts: ApiParts, key: str) -> str:
+    return parts.services.keys.authenticate(key=key)
 
 
 def add(client: TestClient, key: str, url: str = PUBLIC_URL, **extra: Any) -> dict[str, Any]:
@@ -139,28 +139,26 @@ def add(client: TestClient, key: str, url: str = PUBLIC_URL, **extra: Any) -> di
 
 def finished_generation(kit: Kit, key: str, **changes: Any) -> str:
     """A generation rendered to success, synchronously."""
-    generations = kit.container.generations
+    generations = kit.parts.services.generations
     spec = GeneratePhotoRequest.model_validate(VALID_BODY).to_request().spec
     request = GenerationRequest(
         name="Ada", spec=spec, callback_url=changes.get("callback_url"), callback_id="cb-1"
     )
-    generation = generations.submit(tenant_id=tenant_of(kit.container, key), request=request)
+    generation = generations.submit(tenant_id=tenant_of(kit.parts, key), request=request)
     generations.run(generation.id)
-    # Once webhooks are wired into the container, its own outbox records this event as well;
+    # Once webhooks are wired into the API parts, their own outbox records this event as well;
     # these tests count only what the hand-built dispatcher records.
-    with kit.container.database.begin() as conn:
+    with kit.parts.adapters.database.begin() as conn:
         conn.execute(delete(webhook_deliveries).where(_payload.contains(generation.id)))
     return generation.id
 
 
 def success(kit: Kit, key: str, generation_id: str) -> StatusChange:
-    return StatusChange("generation", generation_id, tenant_of(kit.container, key), "success")
+    return StatusChange("generation", generation_id, tenant_of(kit.parts, key), "success")
 
 
 def deliveries(kit: Kit, key: str) -> list[Any]:
-    return list(
-        kit.store.list_deliveries(tenant_of(kit.container, key), endpoint_id=None, limit=100)
-    )
+    return list(kit.store.list_deliveries(tenant_of(kit.parts, key), endpoint_id=None, limit=100))
 
 
 # Management routes.
@@ -301,14 +299,14 @@ def test_update_refuses_a_private_url_and_a_bad_status(app_client: TestClient, a
 def test_record_inserts_one_row_per_matching_enabled_endpoint_and_the_callback(
     kit: Kit, api_key: str, other_key: str
 ):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     every = kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     kit.service.add_endpoint(tenant_id=tenant, url=OTHER_URL, events=["photo_avatar_train.fail"])
     off = kit.service.add_endpoint(tenant_id=tenant, url=OTHER_URL, events=None)
     kit.service.update_endpoint(
         tenant_id=tenant, endpoint_id=off.id, changes={"status": "disabled"}
     )
-    other_tenant = tenant_of(kit.container, other_key)
+    other_tenant = tenant_of(kit.parts, other_key)
     kit.service.add_endpoint(tenant_id=other_tenant, url=PUBLIC_URL, events=None)
 
     generation_id = finished_generation(kit, api_key, callback_url="https://8.8.4.4/cb")
@@ -326,7 +324,7 @@ def test_record_inserts_one_row_per_matching_enabled_endpoint_and_the_callback(
 
 
 def test_changes_that_are_not_events_record_nothing(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     generation_id = finished_generation(kit, api_key)
     kit.dispatcher.record(StatusChange("generation", generation_id, tenant, "rendering"))
@@ -335,7 +333,7 @@ def test_changes_that_are_not_events_record_nothing(kit: Kit, api_key: str):
 
 
 def test_delivery_body_is_signed_and_carries_fresh_image_links(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     endpoint = kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     generation_id = finished_generation(kit, api_key)
     kit.dispatcher.record(success(kit, api_key, generation_id))
@@ -367,7 +365,7 @@ def test_delivery_body_is_signed_and_carries_fresh_image_links(kit: Kit, api_key
 
 
 def test_callback_deliveries_use_the_tenants_callback_secret(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     generation_id = finished_generation(kit, api_key, callback_url="https://8.8.4.4/cb")
     kit.dispatcher.record(success(kit, api_key, generation_id))
     kit.deliverer.run_once(kit.clock.now())
@@ -385,13 +383,13 @@ def test_a_callback_to_a_refused_address_is_failed_without_failing_the_generatio
     assert row.state is DeliveryState.FAILED
     assert row.last_error is not None and "loopback" in row.last_error
     assert kit.deliverer.run_once(kit.clock.now()) == 0
-    tenant = tenant_of(kit.container, api_key)
-    generation = kit.container.generations.get(tenant_id=tenant, generation_id=generation_id)
+    tenant = tenant_of(kit.parts, api_key)
+    generation = kit.parts.services.generations.get(tenant_id=tenant, generation_id=generation_id)
     assert generation.status.value == "success"
 
 
 def test_training_events_carry_group_status_and_error(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=["photo_avatar_train.fail"])
     group = AvatarGroup(
         id="a" * 32,
@@ -423,7 +421,7 @@ def test_training_events_carry_group_status_and_error(kit: Kit, api_key: str):
 def test_failures_back_off_exponentially_up_to_an_hour_and_give_up_after_a_day(
     kit: Kit, api_key: str
 ):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     kit.dispatcher.record(success(kit, api_key, finished_generation(kit, api_key)))
     kit.sender.answers = [500] * 1000
@@ -450,15 +448,15 @@ def test_failures_back_off_exponentially_up_to_an_hour_and_give_up_after_a_day(
 def test_full_jitter_waits_anywhere_up_to_the_ceiling(kit: Kit, api_key: str):
     jittery = WebhookDispatcher(
         store=kit.store,
-        generations=SqlGenerationRepository(kit.container.database),
+        generations=SqlGenerationRepository(kit.parts.adapters.database),
         groups=StubGroups({}),  # type: ignore[arg-type]
-        images=kit.container.images,
+        images=kit.parts.services.images,
         sender=FakeSender(answers=[None] * 50),
         guard=AddressGuard(resolver=no_dns),
         clock=kit.clock,
         install_secret=b"s" * 32,
     )
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     for _ in range(20):
         jittery.record(success(kit, api_key, finished_generation(kit, api_key)))
@@ -472,7 +470,7 @@ def test_full_jitter_waits_anywhere_up_to_the_ceiling(kit: Kit, api_key: str):
 
 
 def test_a_leased_delivery_is_not_claimed_twice_until_its_lease_runs_out(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     kit.dispatcher.record(success(kit, api_key, finished_generation(kit, api_key)))
     now = kit.clock.now()
@@ -484,7 +482,7 @@ def test_a_leased_delivery_is_not_claimed_twice_until_its_lease_runs_out(kit: Ki
 
 
 def test_deliveries_of_a_deleted_endpoint_are_given_up(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     endpoint = kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     kit.dispatcher.record(success(kit, api_key, finished_generation(kit, api_key)))
     kit.service.delete_endpoint(tenant_id=tenant, endpoint_id=endpoint.id)
@@ -535,7 +533,7 @@ def test_delivery_log_and_redelivery_through_the_api(
     assert kit.deliverer.run_once(kit.clock.now()) == 1  # only the redelivered one is due now
     assert kit.sender.sent[-1]["id"] == delivered["id"]
     assert len(kit.sender.sent) == sent_before + 1
-    again = kit.store.get_delivery(delivered["id"], tenant_id=tenant_of(kit.container, api_key))
+    again = kit.store.get_delivery(delivered["id"], tenant_id=tenant_of(kit.parts, api_key))
     assert again is not None and (again.state, again.attempts) == (DeliveryState.DELIVERED, 2)
 
     theirs = app_client.post(
@@ -559,7 +557,7 @@ def test_delivery_list_limit_is_checked(app_client: TestClient, api_key: str):
 
 
 def test_the_deliverer_thread_sends_in_the_background(kit: Kit, api_key: str):
-    tenant = tenant_of(kit.container, api_key)
+    tenant = tenant_of(kit.parts, api_key)
     kit.service.add_endpoint(tenant_id=tenant, url=PUBLIC_URL, events=None)
     kit.dispatcher.record(success(kit, api_key, finished_generation(kit, api_key)))
     threaded = WebhookDeliverer(service=kit.dispatcher, clock=kit.clock, poll_seconds=0.01)

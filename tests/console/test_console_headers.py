@@ -11,19 +11,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import build_api
 from looksmith.config import RateLimitSettings, Settings, StorageKind, StorageSettings
-from looksmith.container import build_container
 from looksmith.db.migrate import upgrade
 
 
 @contextlib.contextmanager
 def _client(settings: Settings) -> Iterator[TestClient]:
     upgrade(settings.sqlalchemy_url)
-    container = build_container(settings, default_base_url="http://127.0.0.1:8000")
+    parts = build_api(settings, default_base_url="http://127.0.0.1:8000")
     try:
-        yield TestClient(create_app(settings, container=container))  # no lifespan: no workers
+        yield TestClient(create_app(settings, parts=parts))  # no lifespan: no workers
     finally:
-        container.database.dispose()
+        parts.adapters.database.dispose()
 
 
 def _settings(tmp_path: Path, **changes: object) -> Settings:

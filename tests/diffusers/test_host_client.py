@@ -12,8 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 from looksmith.clock import ManualClock
+from looksmith.composition.api import build_api
 from looksmith.config import DiffusersSettings, Settings
-from looksmith.container import build_container
 from looksmith.db.migrate import upgrade
 from looksmith.engines.diffusers.client import (
     EngineHost,
@@ -207,8 +207,8 @@ def test_stopping_the_container_stops_its_image_engine(tmp_path: Path):
     settings = Settings(data_dir=tmp_path / "data")
     upgrade(settings.sqlalchemy_url)
     engine = StoppableEngine()
-    container = build_container(settings, clock=ManualClock(), image_engine=engine)
+    parts = build_api(settings, clock=ManualClock(), image_engine=engine)
 
-    container.stop()
+    parts.stop()
 
     assert engine.stopped == 1

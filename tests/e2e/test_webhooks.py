@@ -1,6 +1,6 @@
 """Webhooks end to end: a real ``looksmith serve`` posts signed events to a real receiver.
 
-Needs the webhook wiring (container, app, settings); it runs as part of the normal e2e suite.
+Needs the webhook wiring (composition, app, settings); it runs as part of the normal e2e suite.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.db.tables import avatar_groups, generations, images, jobs, looks
 from tests.support import VALID_BODY
 from tests.support.media import clip_bytes, mp3_bytes, wav_bytes
@@ -86,16 +86,16 @@ def post(client: TestClient, key: str, path: str, body: dict[str, Any]) -> Any:
 UPLOAD = "/v1/asset"
 
 
-def counts(container: Container) -> list[int]:
-    with container.database.connect() as conn:
+def counts(parts: ApiParts) -> list[int]:
+    with parts.adapters.database.connect() as conn:
         return [
             conn.execute(select(func.count()).select_from(table)).scalar_one()
             for table in (images, avatar_groups, looks, jobs, generations)
         ]
 
 
-def blob_count(container: Container) -> int:
-    return sum(1 for p in container.settings.blob_dir.rglob("*") if p.is_file())
+def blob_count(parts: ApiParts) -> int:
+    return sum(1 for p in parts.adapters.settings.blob_dir.rglob("*") if p.is_file())
 
 
 def post_upload(client: TestClient, key: str, data: bytes, content_type: str | None):

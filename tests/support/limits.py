@@ -7,18 +7,18 @@ from fastapi.testclient import TestClient
 
 from looksmith.api.app import create_app
 from looksmith.api.middleware.ratelimit import install_rate_limits
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 from looksmith.ratelimit.memory import MemoryRateLimiter
 from tests.support import VALID_BODY
 
 GENERATE = "/v2/photo_avatar/photo/generate"
 
 
-def limited_app(settings: Settings, container: Container) -> FastAPI:
+def limited_app(settings: Settings, parts: ApiParts) -> FastAPI:
     """The app as ``create_app`` builds it, with limits on a fresh in-memory limiter."""
-    app = create_app(settings, container=container)
-    install_rate_limits(app, container, MemoryRateLimiter())
+    app = create_app(settings, parts=parts)
+    install_rate_limits(app, parts, MemoryRateLimiter())
     return app
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import Settings
-from looksmith.container import Container, build_container
 from looksmith.db.jobs import SqlJobStore
 from looksmith.db.migrate import upgrade
 from looksmith.db.repositories import SqlGenerationRepository
@@ -49,42 +49,42 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-def make_container(tmp_path: Path, clock: ManualClock, engine=None) -> Container:
+def make_parts(tmp_path: Path, clock: ManualClock, engine=None) -> ApiParts:
     settings = Settings(data_dir=tmp_path / "data", job_max_attempts=2, job_lease_seconds=30)
     upgrade(settings.sqlalchemy_url)
-    return build_container(settings, clock=clock, image_engine=engine)
+    return build_api(settings, clock=clock, image_engine=engine)
 
 
 @pytest.fixture
-def container(tmp_path: Path, clock: ManualClock) -> Iterator[Container]:
-    built = make_container(tmp_path, clock)
+def parts(tmp_path: Path, clock: ManualClock) -> Iterator[ApiParts]:
+    built = make_parts(tmp_path, clock)
     yield built
-    built.database.dispose()
+    built.adapters.database.dispose()
 
 
-def submit(container: Container) -> str:
-    tenant = container.keys.create_tenant(name="t").tenant.id
+def submit(parts: ApiParts) -> str:
+    tenant = parts.services.keys.create_tenant(name="t").tenant.id
     request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
-    return container.generations.submit(tenant_id=tenant, request=request).id
+    return parts.services.generations.submit(tenant_id=tenant, request=request).id
 
 
-def stored_generation(container: Container, generation_id: str) -> Generation:
-    found = SqlGenerationRepository(container.database).get(generation_id)
+def stored_generation(parts: ApiParts, generation_id: str) -> Generation:
+    found = SqlGenerationRepository(parts.adapters.database).get(generation_id)
     assert found is not None
     return found
 
 
-def blob_keys(container: Container) -> list[str]:
+def blob_keys(parts: ApiParts) -> list[str]:
     return sorted(
-        p.relative_to(container.settings.blob_dir).as_posix()
-        for p in container.settings.blob_dir.rglob("*")
+        p.relative_to(parts.adapters.settings.blob_dir).as_posix()
+        for p in parts.adapters.settings.blob_dir.rglob("*")
         if p.is_file()
     )
 
 
-def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(container, clock):
-    submit(container)
-    store = SqlJobStore(container.database)
+def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(parts, clock):
+    submit(parts)
+    store = SqlJobStore(parts.adapters.database)
     job = store.claim(now=clock.now(), lease_seconds=30)
     assert job is not None and job.attempts == 1
     assert store.claim(now=clock.now() + 29, lease_seconds=30) is None
@@ -94,17 +94,17 @@ def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(container, 
     assert again is not None and (again.id, again.attempts) == (job.id, 2)
 
 
-def test_jobs_are_claimed_oldest_first(container, clock):
-    ids = [submit(container) for _ in range(3)]
-    store = SqlJobStore(container.database)
+def test_jobs_are_claimed_oldest_first(parts, clock):
+    ids = [submit(parts) for _ in range(3)]
+    store = SqlJobStore(parts.adapters.database)
     claimed = [store.claim(now=clock.now(), lease_seconds=30) for _ in range(4)]
     assert [job.target_id for job in claimed[:3]] == ids
     assert claimed[3] is None
 
 
-def test_a_rerun_after_a_crash_overwrites_the_same_four_blobs(container, clock):
-    generation_id = submit(container)
-    repo = SqlGenerationRepository(container.database)
+def test_a_rerun_after_a_crash_overwrites_the_same_four_blobs(parts, clock):
+    generation_id = submit(parts)
+    repo = SqlGenerationRepository(parts.adapters.database)
     # The state a SIGKILL leaves: status rendering, one blob written, one cut short mid-write.
     repo.set_status(
         generation_id,
@@ -114,35 +114,39 @@ def test_a_rerun_after_a_crash_overwrites_the_same_four_blobs(container, clock):
         at=clock.now(),
     )
     first_key = image_key(derived_id(generation_id, 0))
-    container.settings.blob_dir.joinpath("image", derived_id(generation_id, 0)).mkdir(parents=True)
-    container.settings.blob_dir.joinpath(first_key).write_bytes(b"stale")
-    container.settings.blob_dir.joinpath(first_key + ".partial").write_bytes(b"half")
+    parts.adapters.settings.blob_dir.joinpath("image", derived_id(generation_id, 0)).mkdir(
+        parents=True
+    )
+    parts.adapters.settings.blob_dir.joinpath(first_key).write_bytes(b"stale")
+    parts.adapters.settings.blob_dir.joinpath(first_key + ".partial").write_bytes(b"half")
 
-    container.generations.run(generation_id)
+    parts.services.generations.run(generation_id)
 
-    generation = stored_generation(container, generation_id)
+    generation = stored_generation(parts, generation_id)
     assert generation.status is GenerationStatus.SUCCESS
-    assert blob_keys(container) == sorted(image_key(i) for i in generation.image_ids)
+    assert blob_keys(parts) == sorted(image_key(i) for i in generation.image_ids)
     engine = ProceduralEngine()
     for index, image_id in enumerate(generation.image_ids):
         expected = engine.render_photo(generation.spec, seed=generation.seed, variant=index).data
-        assert container.settings.blob_dir.joinpath(image_key(image_id)).read_bytes() == expected
+        assert (
+            parts.adapters.settings.blob_dir.joinpath(image_key(image_id)).read_bytes() == expected
+        )
 
 
 def test_a_render_error_is_retried_then_succeeds(tmp_path, clock):
     engine = FlakyEngine(failures=1)
-    container = make_container(tmp_path, clock, engine)
-    generation_id = submit(container)
-    assert container.workers.run_until_idle() == 2
-    stored = stored_generation(container, generation_id)
+    parts = make_parts(tmp_path, clock, engine)
+    generation_id = submit(parts)
+    assert parts.work.pool.run_until_idle() == 2
+    stored = stored_generation(parts, generation_id)
     assert stored.status is GenerationStatus.SUCCESS and len(stored.image_ids) == 4
 
 
 def test_after_max_attempts_the_generation_fails_with_a_reason(tmp_path, clock):
-    container = make_container(tmp_path, clock, FlakyEngine(failures=100))
-    generation_id = submit(container)
-    assert container.workers.run_until_idle() == 2
-    stored = stored_generation(container, generation_id)
+    parts = make_parts(tmp_path, clock, FlakyEngine(failures=100))
+    generation_id = submit(parts)
+    assert parts.work.pool.run_until_idle() == 2
+    stored = stored_generation(parts, generation_id)
     assert stored.status is GenerationStatus.FAILED
     assert stored.message == "rendering failed; please try again"
     assert stored.image_ids == ()
@@ -164,15 +168,15 @@ class ShortEngine:
 
 def test_too_few_pictures_from_the_engine_fail_the_attempt_and_store_nothing(tmp_path, clock):
     engine = ShortEngine()
-    container = make_container(tmp_path, clock, engine)
-    generation_id = submit(container)
-    assert container.workers.run_until_idle() == 2
+    parts = make_parts(tmp_path, clock, engine)
+    generation_id = submit(parts)
+    assert parts.work.pool.run_until_idle() == 2
     assert engine.calls == 2  # retried like any other engine error, then given up
-    stored = stored_generation(container, generation_id)
+    stored = stored_generation(parts, generation_id)
     assert stored.status is GenerationStatus.FAILED
     assert stored.message == "rendering failed; please try again"
     assert stored.image_ids == ()
-    assert blob_keys(container) == []
+    assert blob_keys(parts) == []
 
 
 class HopelessEngine(ShortEngine):
@@ -185,41 +189,41 @@ class HopelessEngine(ShortEngine):
 
 def test_a_job_that_cannot_succeed_fails_at_once_with_its_own_reason(tmp_path, clock):
     engine = HopelessEngine()
-    container = make_container(tmp_path, clock, engine)
-    generation_id = submit(container)
-    assert container.workers.run_until_idle() == 1
+    parts = make_parts(tmp_path, clock, engine)
+    generation_id = submit(parts)
+    assert parts.work.pool.run_until_idle() == 1
     assert engine.calls == 1  # not retried
-    stored = stored_generation(container, generation_id)
+    stored = stored_generation(parts, generation_id)
     assert stored.status is GenerationStatus.FAILED
     assert stored.message == (
         "rendering failed: the group's identity is unusable; train the group again"
     )
 
 
-def test_a_job_whose_worker_died_too_often_fails_the_generation(container, clock):
-    generation_id = submit(container)
-    store = SqlJobStore(container.database)
+def test_a_job_whose_worker_died_too_often_fails_the_generation(parts, clock):
+    generation_id = submit(parts)
+    store = SqlJobStore(parts.adapters.database)
     for _ in range(2):  # two workers claim it and vanish
         assert store.claim(now=clock.now(), lease_seconds=30) is not None
         clock.advance(31)
-    assert container.workers.run_until_idle() == 1
-    stored = stored_generation(container, generation_id)
+    assert parts.work.pool.run_until_idle() == 1
+    stored = stored_generation(parts, generation_id)
     assert stored.status is GenerationStatus.FAILED
     assert stored.message == "rendering was interrupted 2 times; please try again"
 
 
-def test_requeue_running_resumes_at_once(container, clock):
-    submit(container)
-    store = SqlJobStore(container.database)
+def test_requeue_running_resumes_at_once(parts, clock):
+    submit(parts)
+    store = SqlJobStore(parts.adapters.database)
     assert store.claim(now=clock.now(), lease_seconds=30) is not None
     assert store.claim(now=clock.now(), lease_seconds=30) is None
     assert store.requeue_running(now=clock.now()) == 1
     assert store.claim(now=clock.now(), lease_seconds=30) is not None
 
 
-def test_a_run_whose_lease_was_taken_over_cannot_touch_the_new_run(container, clock):
-    submit(container)
-    store = SqlJobStore(container.database)
+def test_a_run_whose_lease_was_taken_over_cannot_touch_the_new_run(parts, clock):
+    submit(parts)
+    store = SqlJobStore(parts.adapters.database)
     old = store.claim(now=clock.now(), lease_seconds=30)
     assert old is not None
     clock.advance(31)  # the old run stalls; its lease lapses and another worker claims the job

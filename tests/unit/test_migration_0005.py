@@ -8,50 +8,52 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.db.migrate import alembic_config, upgrade
 from looksmith.db.tables import images, jobs, looks, metadata
 from looksmith.domain.models import JobKind, LookStatus, image_key
 from tests.support.photos import astronaut_jpeg
 
 
-def _motion_rows(container: Container) -> tuple[str, str]:
+def _motion_rows(parts: ApiParts) -> tuple[str, str]:
     """A completed plain look and a pending motion look of it, with its queued job."""
-    tenant_id = container.keys.authenticate(key=container.keys.create_tenant(name="t").key)
-    image = container.assets.upload(
+    tenant_id = parts.services.keys.authenticate(
+        key=parts.services.keys.create_tenant(name="t").key
+    )
+    image = parts.services.assets.upload(
         tenant_id=tenant_id, data=astronaut_jpeg(), content_type="image/jpeg"
     )
-    look = container.groups.create_group(
+    look = parts.services.groups.create_group(
         tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
     )
-    container.groups.run(look.id)
-    completed = container.groups.look(tenant_id=tenant_id, look_id=look.id)
+    parts.services.groups.run(look.id)
+    completed = parts.services.groups.look(tenant_id=tenant_id, look_id=look.id)
     assert completed.status is LookStatus.COMPLETED
-    done = container.motion.add_motion(
+    done = parts.services.motion.add_motion(
         tenant_id=tenant_id, look_id=look.id, prompt=None, motion_type=None
     )
-    container.motion.run(done.id)  # a completed motion look, with its still's image row
-    pending = container.motion.add_motion(
+    parts.services.motion.run(done.id)  # a completed motion look, with its still's image row
+    pending = parts.services.motion.add_motion(
         tenant_id=tenant_id, look_id=look.id, prompt=None, motion_type=None
     )
     assert pending.motion is not None
     return look.id, done.id
 
 
-def test_the_migrated_schema_matches_the_tables(container: Container):
-    with container.database.connect() as conn:
+def test_the_migrated_schema_matches_the_tables(parts: ApiParts):
+    with parts.adapters.database.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 
-def test_a_downgrade_to_0004_forgets_motion_looks_and_their_jobs(container: Container):
-    plain_id, motion_id = _motion_rows(container)
-    url = container.settings.sqlalchemy_url
-    with container.database.connect() as conn:
+def test_a_downgrade_to_0004_forgets_motion_looks_and_their_jobs(parts: ApiParts):
+    plain_id, motion_id = _motion_rows(parts)
+    url = parts.adapters.settings.sqlalchemy_url
+    with parts.adapters.database.connect() as conn:
         kinds = set(conn.execute(select(jobs.c.kind)).scalars())
         assert JobKind.ADD_MOTION.value in kinds
         assert conn.execute(select(images.c.id).where(images.c.id == motion_id)).first()
-    container.database.dispose()
+    parts.adapters.database.dispose()
 
     command.downgrade(alembic_config(url), "0004")
     engine = create_engine(url)

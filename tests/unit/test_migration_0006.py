@@ -8,21 +8,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.db.migrate import alembic_config, upgrade
 from looksmith.db.tables import metadata
 from looksmith.domain.models import ErrorFormat
 
 
 def test_a_downgrade_to_0005_keeps_tenants_and_an_upgrade_restores_the_column(
-    container: Container,
+    parts: ApiParts,
 ):
-    chosen = container.keys.create_tenant(name="objects", error_format=ErrorFormat.OBJECT)
-    plain = container.keys.create_tenant(name="plain")
-    listed = {tenant.name: tenant.error_format for _, tenant in container.keys.list_keys()}
+    chosen = parts.services.keys.create_tenant(name="objects", error_format=ErrorFormat.OBJECT)
+    plain = parts.services.keys.create_tenant(name="plain")
+    listed = {tenant.name: tenant.error_format for _, tenant in parts.services.keys.list_keys()}
     assert listed == {"objects": ErrorFormat.OBJECT, "plain": None}
-    url = container.settings.sqlalchemy_url
-    container.database.dispose()
+    url = parts.adapters.settings.sqlalchemy_url
+    parts.adapters.database.dispose()
 
     command.downgrade(alembic_config(url), "0005")
     engine = create_engine(url)
@@ -46,5 +46,5 @@ def test_a_downgrade_to_0005_keeps_tenants_and_an_upgrade_restores_the_column(
             assert formats == {None}  # the choices went with the column
     finally:
         engine.dispose()
-    assert container.keys.authenticate(key=chosen.key) == chosen.tenant.id
-    assert container.keys.authenticate(key=plain.key) == plain.tenant.id
+    assert parts.services.keys.authenticate(key=chosen.key) == chosen.tenant.id
+    assert parts.services.keys.authenticate(key=plain.key) == plain.tenant.id

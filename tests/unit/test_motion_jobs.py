@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.models import JobKind, Look, LookStatus, StatusChange, image_key
 from looksmith.domain.motion import SoundStatus, preview_key
 from looksmith.domain.webhooks import event_type_for
@@ -29,7 +29,7 @@ class Outbox:
 
 @dataclass
 class Setup:
-    container: Container
+    parts: ApiParts
     tenant_id: str
     look: Look
     outbox: Outbox
@@ -37,23 +37,25 @@ class Setup:
 
 
 @pytest.fixture
-def setup(container: Container) -> Setup:
+def setup(parts: ApiParts) -> Setup:
     """A tenant with one completed look, and a motion service whose webhooks are recorded."""
-    tenant_id = container.keys.authenticate(key=container.keys.create_tenant(name="t").key)
-    image = container.assets.upload(
+    tenant_id = parts.services.keys.authenticate(
+        key=parts.services.keys.create_tenant(name="t").key
+    )
+    image = parts.services.assets.upload(
         tenant_id=tenant_id, data=astronaut_jpeg(), content_type="image/jpeg"
     )
-    look = container.groups.create_group(
+    look = parts.services.groups.create_group(
         tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
     )
-    container.groups.run(look.id)  # the face check
+    parts.services.groups.run(look.id)  # the face check
     outbox = Outbox()
-    motion = container.motion
-    # the container's own outbox would write deliveries instead
+    motion = parts.services.motion
+    # the wired outbox would write deliveries instead
     motion._announcer = replace(motion._announcer, outbox=outbox)
-    completed = container.groups.look(tenant_id=tenant_id, look_id=look.id)
+    completed = parts.services.groups.look(tenant_id=tenant_id, look_id=look.id)
     assert completed.status is LookStatus.COMPLETED
-    return Setup(container, tenant_id, completed, outbox, motion)
+    return Setup(parts, tenant_id, completed, outbox, motion)
 
 
 def test_a_motion_look_renders_once_and_announces_success(setup: Setup):
@@ -64,7 +66,7 @@ def test_a_motion_look_renders_once_and_announces_success(setup: Setup):
     assert "at the beach" in pending.motion.scene and "Eileen" in pending.motion.scene
     setup.motion.run(pending.id)
     setup.motion.run(pending.id)  # a rerun after success does nothing
-    done = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    done = setup.parts.services.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
     assert done.status is LookStatus.COMPLETED and done.motion is not None
     assert (done.motion.width, done.motion.height, done.motion.duration) == (512, 512, 4.0)
     assert done.face is not None  # carried over from the source look, at preview scale
@@ -78,9 +80,9 @@ def test_a_deleted_source_fails_the_motion_look_with_a_reason(setup: Setup):
     first = setup.motion.add_motion(
         tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type="veo2"
     )
-    setup.container.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
+    setup.parts.services.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
     setup.motion.run(first.id)
-    failed = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=first.id)
+    failed = setup.parts.services.groups.look(tenant_id=setup.tenant_id, look_id=first.id)
     assert failed.status is LookStatus.FAILED
     assert failed.message == "the look it was made from was deleted"
     assert [c.status for c in setup.outbox.changes] == ["failed"]
@@ -94,13 +96,13 @@ def test_giving_up_fails_the_look_and_a_failed_upscale_frees_its_parent(setup: S
     setup.motion.run(pending.id)
     upscale = setup.motion.upscale(tenant_id=setup.tenant_id, look_id=pending.id)
     setup.motion.give_up(upscale.id, "failed; please try again")
-    failed = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=upscale.id)
+    failed = setup.parts.services.groups.look(tenant_id=setup.tenant_id, look_id=upscale.id)
     assert (failed.status, failed.message) == (
         LookStatus.FAILED, "upscale failed; please try again",
     )  # fmt: skip
     again = setup.motion.upscale(tenant_id=setup.tenant_id, look_id=pending.id)
     setup.motion.run(again.id)
-    bigger = setup.container.groups.look(tenant_id=setup.tenant_id, look_id=again.id)
+    bigger = setup.parts.services.groups.look(tenant_id=setup.tenant_id, look_id=again.id)
     assert bigger.status is LookStatus.COMPLETED and bigger.motion is not None
     assert (bigger.motion.width, bigger.motion.upscaled) == (1024, True)
     # Upscales send their own events, not add-motion ones.
@@ -112,59 +114,59 @@ def test_giving_up_fails_the_look_and_a_failed_upscale_frees_its_parent(setup: S
 
 
 def test_a_sound_effect_job_is_durable_and_rerunnable(setup: Setup):
-    container = setup.container
+    parts = setup.parts
     pending = setup.motion.add_motion(
         tenant_id=setup.tenant_id, look_id=setup.look.id, prompt="office", motion_type=None
     )
     setup.motion.run(pending.id)
-    silent = container.settings.blob_dir / preview_key(pending.id)
+    silent = parts.adapters.settings.blob_dir / preview_key(pending.id)
     before = silent.read_bytes()
-    sound_id = container.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
+    sound_id = parts.services.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
     # The job row was committed with the request: a worker pool would find it.
-    job = container.jobs.claim_target(
-        JobKind.ADD_SOUND_EFFECT, pending.id, now=container.clock.now(), lease_seconds=30,
+    job = parts.adapters.jobs.claim_target(
+        JobKind.ADD_SOUND_EFFECT, pending.id, now=parts.adapters.clock.now(), lease_seconds=30,
         worker_id="test",
     )  # fmt: skip
     assert job is not None
-    container.sound_effects.run(pending.id)
+    parts.services.sound_effects.run(pending.id)
     after = silent.read_bytes()
-    container.sound_effects.run(pending.id)  # a rerun after success does nothing
+    parts.services.sound_effects.run(pending.id)  # a rerun after success does nothing
     assert silent.read_bytes() == after != before
-    look = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    look = parts.services.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
     assert look.motion is not None and look.motion.sound is not None
     sound = look.motion.sound
     assert (sound.id, sound.status, sound.duration) == (sound_id, SoundStatus.COMPLETED, 4.0)
 
 
 def test_a_sound_effect_whose_look_is_deleted_mid_run_leaves_no_blobs(setup: Setup):
-    container = setup.container
+    parts = setup.parts
     pending = setup.motion.add_motion(
         tenant_id=setup.tenant_id, look_id=setup.look.id, prompt="office", motion_type=None
     )
     setup.motion.run(pending.id)
-    container.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
-    engine = container.sound_effects._engine
+    parts.services.sound_effects.add(tenant_id=setup.tenant_id, look_id=pending.id)
+    engine = parts.services.sound_effects._engine
     real_ambience = engine.ambience
 
     def ambience_then_delete(**kwargs: Any) -> Any:
         track = real_ambience(**kwargs)
-        container.groups.delete_look(tenant_id=setup.tenant_id, look_id=pending.id)
+        parts.services.groups.delete_look(tenant_id=setup.tenant_id, look_id=pending.id)
         return track
 
-    container.sound_effects._engine = SimpleNamespace(  # type: ignore[assignment]
+    parts.services.sound_effects._engine = SimpleNamespace(  # type: ignore[assignment]
         ambience=ambience_then_delete, add_sound=engine.add_sound
     )
-    container.sound_effects.run(pending.id)
-    blobs = container.sound_effects._blobs
+    parts.services.sound_effects.run(pending.id)
+    blobs = parts.services.sound_effects._blobs
     assert blobs.keys(f"motion/{pending.id}/") == []
     assert blobs.get(image_key(pending.id)) is None
 
 
 def test_a_group_preview_is_never_a_motion_look_without_its_still(setup: Setup):
-    container = setup.container
+    parts = setup.parts
 
     def preview() -> str:
-        _, [summary] = container.groups.list_groups(
+        _, [summary] = parts.services.groups.list_groups(
             tenant_id=setup.tenant_id, page=Page(page=1, limit=10)
         )
         return summary.preview_image_id
@@ -173,23 +175,27 @@ def test_a_group_preview_is_never_a_motion_look_without_its_still(setup: Setup):
     pending = setup.motion.add_motion(
         tenant_id=setup.tenant_id, look_id=setup.look.id, prompt=None, motion_type=None
     )
-    container.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
+    parts.services.groups.delete_look(tenant_id=setup.tenant_id, look_id=setup.look.id)
     created_from = setup.look.group_id  # the picture the group was created from
     assert preview() == created_from  # the pending motion look has no still yet
     setup.motion.run(pending.id)  # fails: its source is gone
-    failed = container.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
+    failed = parts.services.groups.look(tenant_id=setup.tenant_id, look_id=pending.id)
     assert failed.status is LookStatus.FAILED
     assert preview() == created_from
 
 
-def test_a_new_group_previews_its_photo_while_the_face_check_runs(container: Container):
-    tenant_id = container.keys.authenticate(key=container.keys.create_tenant(name="t").key)
-    image = container.assets.upload(
+def test_a_new_group_previews_its_photo_while_the_face_check_runs(parts: ApiParts):
+    tenant_id = parts.services.keys.authenticate(
+        key=parts.services.keys.create_tenant(name="t").key
+    )
+    image = parts.services.assets.upload(
         tenant_id=tenant_id, data=astronaut_jpeg(), content_type="image/jpeg"
     )
-    look = container.groups.create_group(
+    look = parts.services.groups.create_group(
         tenant_id=tenant_id, name="Eileen", key=image_key(image.id), generation_id=None
     )
     assert look.status is LookStatus.PENDING
-    _, [summary] = container.groups.list_groups(tenant_id=tenant_id, page=Page(page=1, limit=10))
+    _, [summary] = parts.services.groups.list_groups(
+        tenant_id=tenant_id, page=Page(page=1, limit=10)
+    )
     assert summary.preview_image_id == look.id  # a photo look has its picture from the start

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from looksmith.api.schemas.photo_avatar import GeneratePhotoRequest
 from looksmith.clock import ManualClock
+from looksmith.composition.api import build_api
 from looksmith.config import Settings
-from looksmith.container import build_container
 from looksmith.db.migrate import upgrade
 from looksmith.domain.models import StatusChange
 from looksmith.events.local import InProcessStatusEvents
@@ -33,14 +33,14 @@ def test_subscribers_get_changes_until_they_leave_and_a_broken_one_does_not_stop
 def test_a_finished_generation_is_announced(tmp_path: Path):
     settings = Settings(data_dir=tmp_path / "data")
     upgrade(settings.sqlalchemy_url)
-    container = build_container(settings, clock=ManualClock())
+    parts = build_api(settings, clock=ManualClock())
     seen: list[StatusChange] = []
-    container.events.subscribe(seen.append)
-    tenant = container.keys.create_tenant(name="t").tenant.id
+    parts.adapters.events.subscribe(seen.append)
+    tenant = parts.services.keys.create_tenant(name="t").tenant.id
     request = GeneratePhotoRequest.model_validate(VALID_BODY).to_request()
-    generation = container.generations.submit(tenant_id=tenant, request=request)
+    generation = parts.services.generations.submit(tenant_id=tenant, request=request)
     assert seen == []
-    container.workers.run_until_idle()
+    parts.work.pool.run_until_idle()
     outcomes = [change for change in seen if change.kind == "generation"]
     assert outcomes == [StatusChange("generation", generation.id, tenant, "success")]
     steps = [change.status for change in seen if change.kind == "generation_progress"]

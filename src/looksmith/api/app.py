@@ -1,4 +1,4 @@
-"""``create_app``: builds the FastAPI application around a container."""
+"""``create_app``: builds the FastAPI application around the API process's wired parts."""
 
 from __future__ import annotations
 
@@ -29,15 +29,16 @@ from looksmith.api.routes import (
 )
 from looksmith.api.schemas.base import ErrorResponse
 from looksmith.api.status_cache import StatusBodies
+from looksmith.composition.api import ApiParts, build_api
 from looksmith.config import Settings
-from looksmith.container import Container, build_container
 
 
-def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+def create_app(settings: Settings, *, parts: ApiParts | None = None) -> FastAPI:
     """The app; its workers start with the app's lifespan and stop with it."""
-    wired = container or build_container(settings)
+    wired = parts or build_api(settings)
+    services = wired.services
 
-    hub = ChangeHub(wired.events)
+    hub = ChangeHub(wired.adapters.events)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -60,13 +61,13 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         # No OpenTelemetry yet; saying so spares FastAPI a provider lookup on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    bodies = StatusBodies(wired.images, wired.clock, ttl=settings.auth_cache_seconds)
-    app.state.container = wired
-    app.state.webhooks = wired.webhooks
+    bodies = StatusBodies(services.images, wired.adapters.clock, ttl=settings.auth_cache_seconds)
+    app.state.parts = wired
+    app.state.webhooks = services.webhooks
     app.state.status_bodies = bodies
     app.state.waiters = StatusWaiters(hub)
-    app.state.progress_feed = ProgressFeed(wired.progress, hub)
-    envelopes = ErrorEnvelopes(keys=wired.keys, default=settings.error_format)
+    app.state.progress_feed = ProgressFeed(services.progress, hub)
+    envelopes = ErrorEnvelopes(keys=services.keys, default=settings.error_format)
     install_error_handlers(app, envelopes)
     for module in (photo_avatar, events, motion, looks, groups, assets, images, webhooks, health):
         app.include_router(module.router)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from looksmith.api.app import create_app
+from looksmith.composition.api import build_api
 from looksmith.config import QueueKind, Settings
-from looksmith.container import build_container
 from looksmith.logs import configure_logging
 
 
@@ -20,4 +20,4 @@ def create_from_env() -> FastAPI:
     if settings.queue.kind is QueueKind.INPROCESS:
         # Several processes each with a worker pool would take over each other's running jobs.
         raise RuntimeError("several API processes need LOOKSMITH_QUEUE__KIND=celery")
-    return create_app(settings, container=build_container(settings))
+    return create_app(settings, parts=build_api(settings))

@@ -1,8 +1,9 @@
-"""Request dependencies: the container's services and the caller's tenant."""
+"""Request dependencies: the wired services and the caller's tenant."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -12,7 +13,8 @@ from looksmith.api.http.error_envelopes import record_error_format
 from looksmith.api.live.long_poll import StatusWaiters
 from looksmith.api.middleware.ratelimit import enforce_rate_limits
 from looksmith.api.status_cache import StatusBodies
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
+from looksmith.composition.services import Services
 from looksmith.services.assets import AssetService
 from looksmith.services.generations import GenerationService
 from looksmith.services.groups import GroupService
@@ -25,47 +27,27 @@ from looksmith.services.training import TrainingService
 _api_key_header = APIKeyHeader(name="x-api-key", auto_error=False)
 _bearer = HTTPBearer(auto_error=False)
 
+T = TypeVar("T")
+Dependency = Callable[[Request], Coroutine[Any, Any, T]]
 
-def _wired(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
+
+def _wired(request: Request) -> ApiParts:
+    parts: ApiParts = request.app.state.parts
+    return parts
 
 
 # Dependencies are ``async`` so FastAPI calls them on the event loop instead of a thread hop each.
-async def _container(request: Request) -> Container:
+async def _parts(request: Request) -> ApiParts:
     return _wired(request)
 
 
-async def _generations(request: Request) -> GenerationService:
-    return _wired(request).generations
+def _service(pick: Callable[[Services], T]) -> Dependency[T]:
+    """A dependency that hands the route the service ``pick`` chooses from the wired ones."""
 
+    async def dependency(request: Request) -> T:
+        return pick(_wired(request).services)
 
-async def _images(request: Request) -> ImageService:
-    return _wired(request).images
-
-
-async def _assets(request: Request) -> AssetService:
-    return _wired(request).assets
-
-
-async def _groups(request: Request) -> GroupService:
-    return _wired(request).groups
-
-
-async def _training(request: Request) -> TrainingService:
-    return _wired(request).training
-
-
-async def _motion(request: Request) -> MotionService:
-    return _wired(request).motion
-
-
-async def _sound_effects(request: Request) -> SoundEffectService:
-    return _wired(request).sound_effects
-
-
-async def _motion_media(request: Request) -> MotionMediaService:
-    return _wired(request).motion_media
+    return dependency
 
 
 async def _status_bodies(request: Request) -> StatusBodies:
@@ -87,7 +69,7 @@ async def _current_tenant(
     # A key checked within the cache interval costs a dictionary lookup on the event loop; a
     # miss goes to the database in a worker thread, so a slow database never stalls the loop.
     key = api_key or (bearer.credentials if bearer else None)
-    keys = _wired(request).keys
+    keys = _wired(request).services.keys
     caller = keys.cached_caller(key)
     if caller is None:
         caller = await run_in_threadpool(keys.caller, key=key)
@@ -98,15 +80,15 @@ async def _current_tenant(
     return caller.tenant_id
 
 
-ContainerDep = Annotated[Container, Depends(_container)]
-Generations = Annotated[GenerationService, Depends(_generations)]
-Images = Annotated[ImageService, Depends(_images)]
+Parts = Annotated[ApiParts, Depends(_parts)]
+Generations = Annotated[GenerationService, Depends(_service(lambda s: s.generations))]
+Images = Annotated[ImageService, Depends(_service(lambda s: s.images))]
 Bodies = Annotated[StatusBodies, Depends(_status_bodies)]
 Waiters = Annotated[StatusWaiters, Depends(_waiters)]
-Assets = Annotated[AssetService, Depends(_assets)]
-Groups = Annotated[GroupService, Depends(_groups)]
-Training = Annotated[TrainingService, Depends(_training)]
+Assets = Annotated[AssetService, Depends(_service(lambda s: s.assets))]
+Groups = Annotated[GroupService, Depends(_service(lambda s: s.groups))]
+Training = Annotated[TrainingService, Depends(_service(lambda s: s.training))]
 CurrentTenant = Annotated[str, Depends(_current_tenant)]
-Motion = Annotated[MotionService, Depends(_motion)]
-SoundEffects = Annotated[SoundEffectService, Depends(_sound_effects)]
-MotionMedia = Annotated[MotionMediaService, Depends(_motion_media)]
+Motion = Annotated[MotionService, Depends(_service(lambda s: s.motion))]
+SoundEffects = Annotated[SoundEffectService, Depends(_service(lambda s: s.sound_effects))]
+MotionMedia = Annotated[MotionMediaService, Depends(_service(lambda s: s.motion_media))]

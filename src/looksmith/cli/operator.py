@@ -71,14 +71,14 @@ def serve(
     import uvicorn
 
     from looksmith.api.app import create_app
+    from looksmith.composition.api import build_api
+    from looksmith.composition.operator import migrate
     from looksmith.config import QueueKind
-    from looksmith.container import build_container
-    from looksmith.db.migrate import upgrade
     from looksmith.logs import configure_logging
 
     settings = _settings()
     configure_logging()
-    upgrade(settings.sqlalchemy_url)
+    migrate(settings)
     options: dict[str, Any] = {
         "log_config": None,  # our JSON logging, set up above
         "host": host,
@@ -99,19 +99,17 @@ def serve(
         uvicorn.run(target, factory=True, workers=processes, **options)
         return
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    container = build_container(settings, default_base_url=f"http://{shown_host}:{port}")
-    uvicorn.run(create_app(settings, container=container), **options)
+    parts = build_api(settings, default_base_url=f"http://{shown_host}:{port}")
+    uvicorn.run(create_app(settings, parts=parts), **options)
 
 
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="jobs at once (default: workers)")] = None,
 ) -> None:
     """Run a Celery worker."""
+    from looksmith.composition.operator import migrate
+    from looksmith.composition.worker import build_celery_worker
     from looksmith.config import QueueKind
-    from looksmith.container import build_container
-    from looksmith.db.migrate import upgrade
-    from looksmith.db.workers import SqlWorkerRegistry
-    from looksmith.queue.celery_worker import CeleryJobWorker
 
     settings = _settings()
     if settings.queue.kind is not QueueKind.CELERY:
@@ -120,46 +118,22 @@ def worker(
             file=sys.stderr,
         )
         raise typer.Exit(2)
-    upgrade(settings.sqlalchemy_url)
-    container = build_container(settings)
-    assert container.celery is not None
-    job_worker = CeleryJobWorker(
-        app=container.celery,
-        jobs=container.jobs,
-        runner=container.runner,
-        registry=SqlWorkerRegistry(container.database),
-        clock=container.clock,
-        lease_seconds=settings.job_lease_seconds,
-        sweep_seconds=settings.queue.sweep_seconds,
-        redeliver_seconds=settings.queue.redispatch_seconds,
-    )
-    # Each worker process also sends webhooks; leases keep two workers off the same delivery.
-    container.deliverer.start()
-    try:
-        job_worker.main(concurrency=concurrency or settings.workers)
-    finally:
-        container.stop()  # the deliverer, the engine's host processes, the database pool
+    migrate(settings)
+    build_celery_worker(settings).run(concurrency=concurrency or settings.workers)
 
 
 def migrate() -> None:
     """Bring the database schema up to date."""
-    from looksmith.db.migrate import upgrade
+    from looksmith.composition import operator
 
-    upgrade(_settings().sqlalchemy_url)
+    operator.migrate(_settings())
     print("database is up to date")
 
 
 def _key_service(settings: Settings) -> KeyService:
-    from looksmith.clock import SystemClock
-    from looksmith.db.engine import build_engine
-    from looksmith.db.migrate import upgrade
-    from looksmith.db.repositories import SqlTenantRepository
-    from looksmith.services.keys import KeyService
+    from looksmith.composition.operator import key_service
 
-    upgrade(settings.sqlalchemy_url)
-    return KeyService(
-        tenants=SqlTenantRepository(build_engine(settings.sqlalchemy_url)), clock=SystemClock()
-    )
+    return key_service(settings)
 
 
 _FORMATS = ("object", "string")
@@ -262,13 +236,9 @@ def keys_default() -> None:
 
 
 def _limit_service(settings: Settings) -> LimitService:
-    from looksmith.clock import SystemClock
-    from looksmith.container import build_limit_service
-    from looksmith.db.engine import build_engine
-    from looksmith.db.migrate import upgrade
+    from looksmith.composition.operator import limit_service
 
-    upgrade(settings.sqlalchemy_url)
-    return build_limit_service(settings, build_engine(settings.sqlalchemy_url), SystemClock())
+    return limit_service(settings)
 
 
 Tenant = Annotated[str, typer.Option(metavar="NAME_OR_ID", help="the tenant's name or id")]
@@ -325,12 +295,11 @@ def contact_sheet(
     ),
 ) -> None:
     """Render the styles x poses contact sheet."""
-    from looksmith.engines.procedural import ProceduralEngine
-    from looksmith.engines.procedural.contact_sheet import contact_sheet as render
+    from looksmith.composition.operator import contact_sheet_png
 
     _settings()  # as before: a broken configuration is reported, even here
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(render(ProceduralEngine()))
+    out.write_bytes(contact_sheet_png())
     print(f"wrote {out}")
 
 

@@ -14,6 +14,41 @@ from looksmith.queue.runner import JobRunner
 log = logging.getLogger(__name__)
 
 
+class Doorbell:
+    """The in-process ``JobQueue``: each job enqueued wakes one idle thread of the worker pool.
+
+    It exists before the pool does, so the services that enqueue jobs and the runner the pool's
+    threads call can be built in order. Whether the threads are alive is the pool's to say
+    (``InProcessWorkerPool.is_ready``); the doorbell itself is always there to ring.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._pending_wakeups = 0
+
+    def enqueue(self, kind: JobKind, target_id: str) -> None:
+        """Wake one idle worker; the job itself is already in the database."""
+        with self._wake:
+            self._pending_wakeups += 1
+            self._wake.notify()
+
+    def is_ready(self) -> bool:
+        """Always: ringing cannot fail."""
+        return True
+
+    def wake_all(self) -> None:
+        """Wake every waiting thread, so each sees that the pool is stopping."""
+        with self._wake:
+            self._wake.notify_all()
+
+    def wait(self, timeout: float, stopping: threading.Event) -> None:
+        """Wait up to ``timeout`` seconds unless a wake-up is pending or the pool is stopping."""
+        with self._wake:
+            if self._pending_wakeups == 0 and not stopping.is_set():
+                self._wake.wait(timeout)
+            self._pending_wakeups = max(0, self._pending_wakeups - 1)
+
+
 class InProcessWorkerPool:
     """A fixed number of worker threads, with a ``LeaseKeeper`` that keeps their leases alive."""
 
@@ -22,6 +57,7 @@ class InProcessWorkerPool:
         *,
         jobs: JobStore,
         runner: JobRunner,
+        doorbell: Doorbell,
         clock: Clock,
         size: int,
         lease_seconds: float,
@@ -33,8 +69,7 @@ class InProcessWorkerPool:
         self._size = size
         self._lease = lease_seconds
         self._poll = poll_seconds
-        self._wake = threading.Condition()
-        self._pending_wakeups = 0
+        self._doorbell = doorbell
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._leases = LeaseKeeper(jobs=jobs, clock=clock, lease_seconds=lease_seconds)
@@ -58,18 +93,11 @@ class InProcessWorkerPool:
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the threads to finish their current job and wait for them."""
         self._stopping.set()
-        with self._wake:
-            self._wake.notify_all()
+        self._doorbell.wake_all()
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
         self._leases.stop()
-
-    def enqueue(self, kind: JobKind, target_id: str) -> None:
-        """Wake one idle worker; the job itself is already in the database."""
-        with self._wake:
-            self._pending_wakeups += 1
-            self._wake.notify()
 
     def is_ready(self) -> bool:
         """Whether every thread is alive."""
@@ -94,7 +122,7 @@ class InProcessWorkerPool:
                 log.exception("could not claim a job")
                 job = None
             if job is None:
-                self._wait_for_work()
+                self._doorbell.wait(self._poll, self._stopping)
                 continue
             try:
                 with self._leases.holding(job):
@@ -103,9 +131,3 @@ class InProcessWorkerPool:
                 # Recording the outcome failed (database down or locked): keep the thread alive;
                 # the lease lapses and the job runs again.
                 log.exception("job %s ended without its outcome recorded", job.id)
-
-    def _wait_for_work(self) -> None:
-        with self._wake:
-            if self._pending_wakeups == 0 and not self._stopping.is_set():
-                self._wake.wait(self._poll)
-            self._pending_wakeups = max(0, self._pending_wakeups - 1)

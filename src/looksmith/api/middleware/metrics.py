@@ -27,7 +27,7 @@ from prometheus_client.utils import floatToGoString
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.models import JobKind, JobState
 from looksmith.ports.repositories import JobStats
 
@@ -50,7 +50,7 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
-def install_metrics(app: FastAPI, container: Container) -> HttpMetrics:
+def install_metrics(app: FastAPI, parts: ApiParts) -> HttpMetrics:
     """Serve ``GET /metrics``: the job figures, and the HTTP figures returned here.
 
     ``MetricsMiddleware`` and the status fast lane record into those HTTP figures.
@@ -58,7 +58,7 @@ def install_metrics(app: FastAPI, container: Container) -> HttpMetrics:
     registry = CollectorRegistry()
     http = HttpMetrics(app.router)
     registry.register(http)
-    registry.register(JobCollector(container.job_stats))
+    registry.register(JobCollector(parts.adapters.repos.job_stats))
     app.state.metrics_registry = registry
     app.include_router(router)
     return http

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.domain.specs import IMAGES_PER_GENERATION
 from looksmith.ports.clock import Clock
 from looksmith.ports.limits import RateLimiter
@@ -75,10 +75,10 @@ class RateLimitGuard:
             )
 
 
-def install_rate_limits(app: FastAPI, container: Container, limiter: RateLimiter) -> None:
-    """Limit every authenticated request of ``app`` with ``limiter`` and the container's limits."""
+def install_rate_limits(app: FastAPI, parts: ApiParts, limiter: RateLimiter) -> None:
+    """Limit every authenticated request of ``app`` with ``limiter`` and the tenants' limits."""
     app.state.rate_limits = RateLimitGuard(
-        limits=container.limits, limiter=limiter, clock=container.clock
+        limits=parts.services.limits, limiter=limiter, clock=parts.adapters.clock
     )
 
 

@@ -13,13 +13,13 @@ from looksmith.api.middleware.metrics import HttpMetrics, MetricsMiddleware, ins
 from looksmith.api.middleware.ratelimit import install_rate_limits
 from looksmith.api.middleware.request_id import RequestIdMiddleware
 from looksmith.api.status_cache import StatusBodies
+from looksmith.composition.api import ApiParts
 from looksmith.config import Settings
-from looksmith.container import Container
 
 
 def install_middleware(
     app: FastAPI,
-    container: Container,
+    parts: ApiParts,
     settings: Settings,
     *,
     envelopes: ErrorEnvelopes,
@@ -30,21 +30,21 @@ def install_middleware(
     Rate limits are no layer: the auth dependency applies them once the tenant is known.
     """
     if settings.rate_limit.enabled:
-        install_rate_limits(app, container, container.rate_limiter)
-    http = install_metrics(app, container)
-    for layer in reversed(middleware_stack(container, settings, envelopes, bodies, http)):
+        install_rate_limits(app, parts, parts.adapters.rate_limiter)
+    http = install_metrics(app, parts)
+    for layer in reversed(middleware_stack(parts, settings, envelopes, bodies, http)):
         app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
 
 
 def middleware_stack(
-    container: Container,
+    parts: ApiParts,
     settings: Settings,
     envelopes: ErrorEnvelopes,
     bodies: StatusBodies,
     http: HttpMetrics,
 ) -> list[Middleware]:
     """The layers, outermost first: each one wraps every layer after it and then the routes."""
-    keys = container.keys
+    keys = parts.services.keys
     return [
         # Answers repeat polls before any other layer runs; it tags and counts its answers itself.
         Middleware(StatusFastLane, keys=keys, bodies=bodies, http=http),
@@ -54,6 +54,9 @@ def middleware_stack(
         # Outside idempotency, which buffers bodies: it never buffers more than the limit.
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_json_bytes, envelopes=envelopes),
         Middleware(
-            IdempotencyMiddleware, keys=keys, service=container.idempotency, envelopes=envelopes
+            IdempotencyMiddleware,
+            keys=keys,
+            service=parts.services.idempotency,
+            envelopes=envelopes,
         ),
     ]

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import RedirectResponse
 
-from looksmith.container import Container
+from looksmith.composition.api import ApiParts
 from looksmith.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -46,10 +46,11 @@ def _asset(name: str) -> _Asset:
     return _Asset(body=body, media_type=_TYPES[name], etag=etag)
 
 
-def image_origins(container: Container) -> list[str]:
+def image_origins(wired: ApiParts) -> list[str]:
     """Origins other than this one that image links point at, from how links are signed."""
     origins = []
-    for url in (container.images.url_for(_PROBE_ID), container.settings.public_base_url):
+    base_url = wired.adapters.settings.public_base_url
+    for url in (wired.services.images.url_for(_PROBE_ID), base_url):
         parts = urlsplit(url or "")
         if parts.scheme in ("http", "https") and parts.netloc:
             origin = f"{parts.scheme}://{parts.netloc}"
@@ -71,7 +72,7 @@ def content_security_policy(image_sources: list[str]) -> str:
 def _headers(request: Request) -> dict[str, str]:
     policy: str | None = getattr(request.app.state, "console_csp", None)
     if policy is None:
-        policy = content_security_policy(image_origins(request.app.state.container))
+        policy = content_security_policy(image_origins(request.app.state.parts))
         request.app.state.console_csp = policy
     return {
         "Content-Security-Policy": policy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from looksmith.api.deps import ContainerDep
+from looksmith.api.deps import Parts
 from looksmith.api.schemas.health import HealthResponse
 
 router = APIRouter(tags=["health"])
@@ -23,9 +23,9 @@ async def healthz() -> HealthResponse:
     responses={503: {"model": HealthResponse, "description": "Not ready"}},
     summary="Readiness: database and workers",
 )
-def readyz(container: ContainerDep) -> JSONResponse:
+def readyz(parts: Parts) -> JSONResponse:
     """Ready when the database answers and the workers run."""
-    checks = {"database": container.database_ready(), "workers": container.queue.is_ready()}
+    checks = {"database": parts.database_ready(), "workers": parts.workers_ready()}
     ready = all(checks.values())
     body = HealthResponse(status="ok" if ready else "unavailable", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
