@@ -163,7 +163,9 @@ class ProgressService:
         started = job.started_at if job else None
         finished = job.finished_at if job else None
         if generation.status.is_terminal:
-            return ProgressReport(1.0, None, 0.0, started, finished)
+            # The status commits before the runner marks its job done: until then the
+            # generation's own terminal time is when it finished.
+            return ProgressReport(1.0, None, 0.0, started, finished or generation.updated_at)
         position = snapshot.jobs_ahead if job is None or job.claimable else 0
         eta = _estimate(position, fraction, snapshot)
         return ProgressReport(fraction, position, eta, started, finished)
