@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,22 @@ def test_a_queued_generation_is_followed_live_then_resumed(one_worker: Server):
 
         resumed = stream(client, generation_id, **{"last-event-id": "5"})
         assert [event["id"] for event in resumed] == ["6", "7"]
+
+
+def test_shutdown_ends_open_streams_instead_of_waiting_for_them(one_worker: Server):
+    key = one_worker.create_key("k")
+    process = one_worker.process
+    assert process is not None
+    with (
+        httpx.Client(base_url=one_worker.url, headers={"x-api-key": key}, timeout=60) as client,
+        client.stream("GET", "/v2/photo_avatar/events") as response,
+    ):
+        assert response.status_code == 200
+        process.terminate()
+        leftover = list(response.iter_lines())  # returns only when the server ends the stream
+    assert all(line == "" or line.startswith(":") for line in leftover)
+    # uvicorn re-raises the signal it caught once it has shut down cleanly.
+    assert process.wait(timeout=60) in (0, -signal.SIGTERM)
+    log = (one_worker.data_dir / "server.log").read_text()
+    # Without the streams ended first, uvicorn cancels them when its graceful timeout runs out.
+    assert "timeout graceful shutdown exceeded" not in log

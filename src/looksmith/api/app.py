@@ -65,6 +65,7 @@ def create_app(settings: Settings, *, parts: ApiParts | None = None) -> FastAPI:
     app.state.parts = wired
     app.state.webhooks = services.webhooks
     app.state.status_bodies = bodies
+    app.state.hub = hub
     app.state.waiters = StatusWaiters(hub)
     app.state.progress_feed = ProgressFeed(services.progress, hub)
     envelopes = ErrorEnvelopes(keys=services.keys, default=settings.error_format)

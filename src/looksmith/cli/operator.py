@@ -7,9 +7,11 @@ scripts (``keys create`` prints the key alone on the last line), so it stays exa
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -100,7 +102,24 @@ def serve(
         return
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     parts = build_api(settings, default_base_url=f"http://{shown_host}:{port}")
-    uvicorn.run(create_app(settings, parts=parts), **options)
+    app = create_app(settings, parts=parts)
+    _serve_ending_streams_on_exit(uvicorn.Config(app, **options), app.state.hub.close_soon)
+
+
+def _serve_ending_streams_on_exit(config: Any, on_exit: Callable[[], None]) -> None:
+    """Run uvicorn's server; on SIGINT/SIGTERM first end open event streams and long polls.
+
+    uvicorn waits for open connections before the app's lifespan hears of the shutdown, so a
+    stream left open would hold the exit for the whole graceful-shutdown timeout.
+    """
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            on_exit()
+            super().handle_exit(sig, frame)
+
+    Server(config).run()
 
 
 def worker(

@@ -41,7 +41,7 @@ class _Follower:
     """A queue of one tenant's changes that ``accepts`` lets through; the oldest go if unread."""
 
     accepts: Accepts
-    changes: asyncio.Queue[StatusChange] = field(
+    changes: asyncio.Queue[StatusChange | None] = field(
         default_factory=lambda: asyncio.Queue(_TENANT_QUEUE_SIZE)
     )
 
@@ -63,6 +63,7 @@ class ChangeHub:
         self._observers: list[Observer] = []
         self._by_object: dict[str, set[_Waiter]] = {}
         self._by_tenant: dict[str, set[_Follower]] = {}
+        self.closing = False
 
     def observe(self, observer: Observer) -> None:
         """Call ``observer`` with every change, in the publishing thread, while started."""
@@ -79,6 +80,21 @@ class ChangeHub:
             self._unsubscribe()
             self._unsubscribe = None
 
+    def close_soon(self) -> None:
+        """From any thread: wake every waiter for the last time, so streams end on shutdown."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._close)
+
+    def _close(self) -> None:
+        # Long polls answer what they have; streams see ``closing`` (or a None change) and end.
+        self.closing = True
+        for waiter in (w for group in self._by_object.values() for w in group):
+            waiter.changed.set()
+        for follower in (f for group in self._by_tenant.values() for f in group):
+            if follower.changes.full():
+                follower.changes.get_nowait()
+            follower.changes.put_nowait(None)
+
     def waiting(self, accepts: Accepts | None = None) -> int:
         """How many wait right now (those with the filter ``accepts``, if given)."""
         members: list[_Waiter | _Follower] = [m for g in self._by_object.values() for m in g]
@@ -89,13 +105,19 @@ class ChangeHub:
     def watch(self, object_id: str, accepts: Accepts) -> Iterator[asyncio.Event]:
         """An event set when ``object_id`` changes; watch before reading, so nothing is missed."""
         waiter = _Waiter(accepts)
+        if self.closing:
+            waiter.changed.set()
         with _member(self._by_object, object_id, waiter):
             yield waiter.changed
 
     @contextmanager
-    def follow(self, tenant_id: str, accepts: Accepts) -> Iterator[asyncio.Queue[StatusChange]]:
-        """The tenant's changes from now on, queued; the oldest are dropped if unread."""
+    def follow(
+        self, tenant_id: str, accepts: Accepts
+    ) -> Iterator[asyncio.Queue[StatusChange | None]]:
+        """The tenant's changes from now on, queued (None: the server is closing)."""
         follower = _Follower(accepts)
+        if self.closing:
+            follower.changes.put_nowait(None)
         with _member(self._by_tenant, tenant_id, follower):
             yield follower.changes
 

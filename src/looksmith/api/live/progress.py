@@ -45,9 +45,14 @@ class ProgressFeed:
         with self._hub.watch(generation_id, is_generation_change) as changed:
             yield changed
 
+    @property
+    def closing(self) -> bool:
+        """Whether the server is shutting down: streams end instead of waiting again."""
+        return self._hub.closing
+
     @contextmanager
-    def watch_tenant(self, tenant_id: str) -> Iterator[asyncio.Queue[StatusChange]]:
-        """The tenant's generation changes from now on; the oldest are dropped if unread."""
+    def watch_tenant(self, tenant_id: str) -> Iterator[asyncio.Queue[StatusChange | None]]:
+        """The tenant's generation changes from now on (None: the server is closing)."""
         with self._hub.follow(tenant_id, is_generation_change) as changes:
             yield changes
 

@@ -59,7 +59,7 @@ async def generation_events(
     """Steps 1 queued, 2 rendering, 3-6 image 1-4 done, 7 success or failed; then the end.
 
     On connect every step after ``Last-Event-ID`` (or from 1) up to the current one is sent,
-    then new steps as they happen; a ``: keepalive`` comment comes every 15 seconds.
+    then new steps as they happen; a ``: ping`` comment comes after 15 quiet seconds.
     """
     after = _step_number(last_event_id)
 
@@ -74,7 +74,7 @@ async def generation_events(
             for step in steps(generation, after=after, upto=current):
                 yield _event(str(step.number), generation.id, step)
             after = max(after, current)
-            if after >= FINAL_STEP:
+            if after >= FINAL_STEP or feed.closing:
                 return
             await changed.wait()
 
@@ -105,6 +105,8 @@ async def tenant_events(
                 yield _final_event(generation)
         while True:
             change = await changes.get()
+            if change is None:  # the server is shutting down
+                return
             for event in await _tenant_events(feed, tenant_id, change, sent):
                 yield event
 
