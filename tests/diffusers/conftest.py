@@ -19,7 +19,7 @@ def require_extra() -> None:
     if missing:
         pytest.skip(
             f"needs the diffusers extra ({', '.join(missing)} missing): "
-            "pip install -e '.[dev,diffusers]'"
+            "pip install -c constraints.txt -e '.[dev,diffusers]'"
         )
 
 

@@ -214,5 +214,5 @@ def test_build_storage_s3_without_boto3_names_the_extra(
 ):
     monkeypatch.setitem(sys.modules, "boto3", None)  # makes ``import boto3`` fail
     settings = Settings(data_dir=tmp_path, storage={"kind": "s3", "bucket": "b"})
-    with pytest.raises(RuntimeError, match=r"pip install 'looksmith\[scale\]'"):
+    with pytest.raises(RuntimeError, match=r"pip install 'looksmith\[s3\]'"):
         build_storage(settings, base_url="http://unused", clock=ManualClock())
