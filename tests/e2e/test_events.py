@@ -78,7 +78,14 @@ def test_a_queued_generation_is_followed_live_then_resumed(one_worker: Server):
         assert [event["id"] for event in resumed] == ["6", "7"]
 
 
-def test_shutdown_ends_open_streams_instead_of_waiting_for_them(one_worker: Server):
+@pytest.mark.parametrize(
+    ("signum", "exit_code"),
+    # uvicorn re-raises a SIGTERM it caught once it has shut down cleanly; Ctrl-C exits 0.
+    [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 0)],
+)
+def test_shutdown_ends_open_streams_instead_of_waiting_for_them(
+    one_worker: Server, signum: signal.Signals, exit_code: int
+):
     key = one_worker.create_key("k")
     process = one_worker.process
     assert process is not None
@@ -87,11 +94,10 @@ def test_shutdown_ends_open_streams_instead_of_waiting_for_them(one_worker: Serv
         client.stream("GET", "/v2/photo_avatar/events") as response,
     ):
         assert response.status_code == 200
-        process.terminate()
+        process.send_signal(signum)
         leftover = list(response.iter_lines())  # returns only when the server ends the stream
     assert all(line == "" or line.startswith(":") for line in leftover)
-    # uvicorn re-raises the signal it caught once it has shut down cleanly.
-    assert process.wait(timeout=60) in (0, -signal.SIGTERM)
+    assert process.wait(timeout=60) == exit_code
     log = (one_worker.data_dir / "server.log").read_text()
     # Without the streams ended first, uvicorn cancels them when its graceful timeout runs out.
     assert "timeout graceful shutdown exceeded" not in log

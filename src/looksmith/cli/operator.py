@@ -6,6 +6,7 @@ scripts (``keys create`` prints the key alone on the last line), so it stays exa
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -119,7 +120,9 @@ def _serve_ending_streams_on_exit(config: Any, on_exit: Callable[[], None]) -> N
             on_exit()
             super().handle_exit(sig, frame)
 
-    Server(config).run()
+    # uvicorn re-raises the Ctrl-C it shut down on; uvicorn.run swallows it, and so do we.
+    with contextlib.suppress(KeyboardInterrupt):
+        Server(config).run()
 
 
 def worker(

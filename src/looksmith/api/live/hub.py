@@ -9,6 +9,7 @@ costs an ``asyncio.Event`` or a small queue and a set entry: no thread and no da
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ Accepts = Callable[[StatusChange], bool]
 Observer = Callable[[StatusChange], None]
 
 _TENANT_QUEUE_SIZE = 1000
+log = logging.getLogger(__name__)
 M = TypeVar("M")
 
 
@@ -72,6 +74,7 @@ class ChangeHub:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Subscribe to the change feed, waking waiters on ``loop``."""
         self._loop = loop
+        self.closing = False
         self._unsubscribe = self._events.subscribe(self._on_change)
 
     def stop(self) -> None:
@@ -123,7 +126,10 @@ class ChangeHub:
 
     def _on_change(self, change: StatusChange) -> None:
         for observer in self._observers:
-            observer(change)
+            try:
+                observer(change)
+            except Exception:  # one failing observer must not keep the waiters asleep
+                log.exception("status-change observer failed")
         loop = self._loop
         wanted = change.id in self._by_object or change.tenant_id in self._by_tenant
         if loop is not None and wanted:
