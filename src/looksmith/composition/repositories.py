@@ -23,6 +23,7 @@ from looksmith.ports.repositories import (
     GroupRepository,
     IdempotencyStore,
     ImageRepository,
+    JobStats,
     MotionRepository,
     ProgressQueries,
     TenantLimitRepository,
@@ -45,7 +46,7 @@ class Repositories:
     progress: ProgressQueries
     tenant_limits: TenantLimitRepository
     workers: WorkerRegistry
-    job_stats: SqlJobStats  # its port, JobStats, is the metrics collector's (looksmith.api)
+    job_stats: JobStats
 
 
 def build_repositories(database: Engine, clock: Clock) -> Repositories:
